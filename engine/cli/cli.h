@@ -1,0 +1,77 @@
+/*
+ * The command line: option parsing shared by every command, and the
+ * commands themselves (one file per group).  A command returns the exit
+ * status: 0 success, 1 a failed run, 2 bad usage or bad input; it prints
+ * its own errors through cli_report().
+ */
+#ifndef KUDOS_CLI_H
+#define KUDOS_CLI_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "../error.h"
+#include "../job.h"
+#include "../loader.h"
+#include "../store.h"
+
+struct cli {
+	const char *store;        /* --store */
+	const char *plugin_path;  /* --plugin-path */
+	int verbosity;            /* -q 0, default 1, -v 2 */
+	int help;                 /* --help / -h */
+	const char *command;      /* "list", "plugin check" ... */
+	volatile sig_atomic_t *stop;
+	char **args;              /* positional arguments after the command */
+	int n_args;
+};
+
+/* A command's own option: a flag (`set`) or a value (`value`). */
+struct cli_flag {
+	const char *name;         /* without the leading "--" */
+	const char **value;       /* takes a value when non-NULL */
+	int *set;                 /* a flag when non-NULL */
+};
+
+/* Parse argv (after the command word): global options anywhere, the
+ * command's flags, positional arguments into c->args.  RETURN VALUE 0, or
+ * 2 after printing what was wrong. */
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_flag *flags);
+
+/* Print "kudos: message" and return the error's exit status. */
+int cli_report(const struct kudos_error *err);
+
+/* Print the usage text (to stdout, for --help) and return 0. */
+int cli_help(const char *text);
+
+/* Refuse a wrong number of positional arguments with the usage line. */
+int cli_need_args(const struct cli *c, int min, int max, const char *usage);
+
+/* Open the store: --store, else `job_store`, else ./kudos.db.  With
+ * `must_exist`, a missing file is an error instead of a new store. */
+int cli_open_store(const struct cli *c, const char *job_store, int must_exist,
+                   struct kudos_store **out, struct kudos_error *err);
+
+/* Load the plugins found on the search path. */
+int cli_scan_plugins(const struct cli *c, struct kudos_registry *reg,
+                     struct kudos_error *err);
+
+/* Who is acting: --actor, else the login name. (transfer none) */
+const char *cli_actor(const char *given);
+
+/* The clock, and the time written into outputs (SOURCE_DATE_EPOCH). */
+int64_t cli_now(void);
+int cli_run_time(int64_t *out, struct kudos_error *err);
+
+/* Commands. */
+int cmd_run(struct cli *c, int argc, char **argv);
+int cmd_collect(struct cli *c, int argc, char **argv);
+int cmd_render(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_approve(struct cli *c, int argc, char **argv);
+int cmd_reject(struct cli *c, int argc, char **argv);
+int cmd_plugins(struct cli *c, int argc, char **argv);
+int cmd_plugin(struct cli *c, int argc, char **argv);
+
+#endif

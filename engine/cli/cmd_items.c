@@ -1,0 +1,301 @@
+/* kudos list | show | approve | reject */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../item_json.h"
+#include "../text.h"
+#include "cli.h"
+
+static const char list_help[] =
+	"usage: kudos list [--curation S] [--rights S] [--source S] [--json]\n"
+	"\n"
+	"List the items in the store, newest first.\n"
+	"\n"
+	"  --curation S   only items in curation state S (new, approved, rejected)\n"
+	"  --rights S     only items in rights state S (none, requested, granted,\n"
+	"                 replied, denied, stale, revoked)\n"
+	"  --source S     only items from source plugin S\n"
+	"  --json         a JSON array of item objects instead of a table\n"
+	"  --store PATH   the store (default ./kudos.db)\n";
+
+static const char show_help[] =
+	"usage: kudos show ID [--json]\n"
+	"\n"
+	"Show one item: its content, curation and rights states, the grant's\n"
+	"evidence, and where it has been published.\n";
+
+static const char approve_help[] =
+	"usage: kudos approve ID... [--actor NAME]\n"
+	"\n"
+	"Approve items for publication (they still need rights granted for an\n"
+	"output's scope before any output shows them).  All or nothing: an\n"
+	"unknown id changes no item.\n";
+
+static const char reject_help[] =
+	"usage: kudos reject ID... [--reason TEXT] [--actor NAME]\n"
+	"\n"
+	"Reject items: no output will show them.  All or nothing.\n";
+
+struct list_ctx {
+	int json;
+	cJSON *arr;
+	long n;
+};
+
+/* The text on one line, cut after `width` code points with an ellipsis
+ * (a table cell, not a quote: the full text is in `kudos show`). */
+static void print_excerpt(const char *text, int width)
+{
+	int cols = 0;
+	const unsigned char *p = (const unsigned char *)text;
+	for (; *p; p++) {
+		if ((*p & 0xC0) != 0x80 && cols++ == width)
+			break;
+		putchar(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+	}
+	if (*p)
+		fputs("…", stdout);
+}
+
+static int list_one(void *ud, struct kudos_item *it)
+{
+	struct list_ctx *l = ud;
+	l->n++;
+	if (l->json) {
+		cJSON *o = kudos_item_to_json(it, 0);
+		if (!o)
+			return 1;
+		cJSON_AddItemToArray(l->arr, o);
+		return 0;
+	}
+	char rating[32] = "-";
+	if (it->has_rating)
+		snprintf(rating, sizeof rating, "%g/%g", it->rating, it->rating_scale);
+	const char *name = it->field[KUDOS_FIELD_AUTHOR_NAME];
+	printf("%-28s %-9s %-9s %-6s %-18.18s ", it->field[KUDOS_FIELD_ID],
+	       it->field[KUDOS_FIELD_CURATION], it->field[KUDOS_FIELD_RIGHTS], rating,
+	       name ? name : "-");
+	print_excerpt(it->field[KUDOS_FIELD_TEXT], 50);
+	putchar('\n');
+	return 0;
+}
+
+static int print_json(cJSON *v)
+{
+	char *text = cJSON_Print(v);
+	if (!text) {
+		fprintf(stderr, "kudos: out of memory\n");
+		return KUDOS_EXIT_FAIL;
+	}
+	puts(text);
+	free(text);
+	return 0;
+}
+
+int cmd_list(struct cli *c, int argc, char **argv)
+{
+	struct kudos_query q = {0};
+	struct list_ctx l = {0};
+	const struct cli_flag flags[] = {
+		{"curation", &q.curation, NULL}, {"rights", &q.rights, NULL},
+		{"source", &q.source, NULL},     {"json", NULL, &l.json},
+		{0},
+	};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(list_help);
+	if ((status = cli_need_args(c, 0, 0, "kudos list [--curation S] [--rights S] [--source S] [--json]")))
+		return status;
+	if (cli_open_store(c, NULL, 1, &store, &err))
+		goto fail;
+	if (l.json && !(l.arr = cJSON_CreateArray())) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	int rc = kudos_store_each(store, &q, list_one, &l, &err);
+	if (rc < 0)
+		goto fail;
+	if (rc > 0) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	if (l.json)
+		status = print_json(l.arr);
+	else if (l.n == 0 && c->verbosity > 0)
+		fprintf(stderr, "kudos: no items match\n");
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	cJSON_Delete(l.arr);
+	kudos_store_close(store);
+	return status;
+}
+
+struct pubs {
+	cJSON *arr;
+	int json;
+};
+
+static int add_publication(void *ud, const char *output, const char *path, int64_t at)
+{
+	struct pubs *p = ud;
+	char when[21];
+	kudos_time_format(at, when);
+	if (p->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(p->arr, o);
+		cJSON_AddStringToObject(o, "output", output);
+		cJSON_AddStringToObject(o, "path", path);
+		cJSON_AddStringToObject(o, "at", when);
+	} else {
+		printf("  %s  %s  %s\n", when, output, path);
+	}
+	return 0;
+}
+
+static void print_field(const char *label, const char *value)
+{
+	if (value && *value)
+		printf("%-12s %s\n", label, value);
+}
+
+static void show_text(const struct kudos_item *it)
+{
+	char t[21], buf[64];
+	const char *const *f = (const char *const *)it->field;
+	print_field("id", f[KUDOS_FIELD_ID]);
+	print_field("kind", f[KUDOS_FIELD_KIND]);
+	print_field("author", f[KUDOS_FIELD_AUTHOR_NAME]);
+	print_field("handle", f[KUDOS_FIELD_AUTHOR_HANDLE]);
+	print_field("role", f[KUDOS_FIELD_AUTHOR_ROLE]);
+	if (it->has_rating) {
+		snprintf(buf, sizeof buf, "%g of %g", it->rating, it->rating_scale);
+		print_field("rating", buf);
+	}
+	if (it->has_time[KUDOS_TIME_CREATED]) {
+		kudos_time_format(it->time[KUDOS_TIME_CREATED], t);
+		print_field("created", t);
+	}
+	print_field("language", f[KUDOS_FIELD_LANGUAGE]);
+	print_field("permalink", f[KUDOS_FIELD_PERMALINK]);
+	print_field("title", f[KUDOS_FIELD_TITLE]);
+	print_field("curation", f[KUDOS_FIELD_CURATION]);
+	print_field("rights", f[KUDOS_FIELD_RIGHTS]);
+	if (it->has_grant) {
+		print_field("scopes", it->grant.scopes);
+		print_field("evidence", it->grant.evidence);
+		print_field("credit", it->grant.credit);
+		kudos_time_format(it->grant.consent_at, t);
+		print_field("consent at", t);
+		if (it->grant.until) {
+			kudos_time_format(it->grant.until, t);
+			print_field("until", t);
+		}
+	}
+	printf("\n%s\n\n", f[KUDOS_FIELD_TEXT]);
+}
+
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+	int json = 0;
+	const struct cli_flag flags[] = {{"json", NULL, &json}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	struct kudos_item *it = NULL;
+	struct pubs p = {0};
+	cJSON *o = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(show_help);
+	if ((status = cli_need_args(c, 1, 1, "kudos show ID [--json]")))
+		return status;
+	if (cli_open_store(c, NULL, 1, &store, &err) ||
+	    kudos_store_get(store, c->args[0], &it, &err))
+		goto fail;
+	p.json = json;
+	if (json) {
+		if (!(o = kudos_item_to_json(it, 1))) {
+			kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+			goto fail;
+		}
+		p.arr = cJSON_AddArrayToObject(o, "published");
+	} else {
+		show_text(it);
+		printf("published:\n");
+	}
+	if (kudos_store_publications(store, it->field[KUDOS_FIELD_ID], add_publication, &p, &err))
+		goto fail;
+	status = json ? print_json(o) : 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	cJSON_Delete(o);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	return status;
+}
+
+static int set_curation(struct cli *c, int argc, char **argv, const char *state,
+                        const char *help)
+{
+	const char *reason = NULL, *actor = NULL;
+	const struct cli_flag approve_flags[] = {{"actor", &actor, NULL}, {0}};
+	const struct cli_flag reject_flags[] = {
+		{"actor", &actor, NULL}, {"reason", &reason, NULL}, {0}};
+	int rejecting = strcmp(state, "rejected") == 0;
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	long changed_total = 0;
+	int status = cli_parse(c, argc, argv, rejecting ? reject_flags : approve_flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(help);
+	if ((status = cli_need_args(c, 1, -1, rejecting ? "kudos reject ID... [--reason TEXT]"
+	                                                : "kudos approve ID...")))
+		return status;
+	if (cli_open_store(c, NULL, 1, &store, &err) || kudos_store_begin(store, &err))
+		goto fail;
+	int64_t now = cli_now();
+	for (int i = 0; i < c->n_args; i++) {
+		int changed;
+		if (kudos_store_set_curation(store, c->args[i], state, cli_actor(actor), reason,
+		                             now, &changed, &err)) {
+			kudos_store_rollback(store);
+			goto fail;
+		}
+		changed_total += changed;
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	if (c->verbosity > 0)
+		printf("%s %ld item%s (%ld already %s)\n", state, changed_total,
+		       changed_total == 1 ? "" : "s", c->n_args - changed_total, state);
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	kudos_store_close(store);
+	return status;
+}
+
+int cmd_approve(struct cli *c, int argc, char **argv)
+{
+	return set_curation(c, argc, argv, "approved", approve_help);
+}
+
+int cmd_reject(struct cli *c, int argc, char **argv)
+{
+	return set_curation(c, argc, argv, "rejected", reject_help);
+}

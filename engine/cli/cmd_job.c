@@ -1,0 +1,145 @@
+/* kudos run | collect | render JOB.json */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../runner.h"
+#include "cli.h"
+
+enum { STEP_COLLECT = 1, STEP_CURATE = 2, STEP_RENDER = 4 };
+
+static const char run_help[] =
+	"usage: kudos run JOB.json [--dry-run]\n"
+	"\n"
+	"Collect from every source of the job, apply its curation rules, and\n"
+	"render every output through the render gate.\n"
+	"\n"
+	"  --dry-run           do everything, then save nothing and write no file\n"
+	"  --store PATH        the store (default: the job's \"store\", else ./kudos.db)\n"
+	"  --plugin-path DIRS  folders to search for plugins first (colon-separated)\n"
+	"  -q, -v              quieter, more verbose\n";
+
+static const char collect_help[] =
+	"usage: kudos collect JOB.json\n"
+	"\n"
+	"Collect from every source of the job into the store, then apply the\n"
+	"job's curation rules.  Outputs are not rendered.  Options as for `kudos run`.\n";
+
+static const char render_help[] =
+	"usage: kudos render JOB.json\n"
+	"\n"
+	"Render every output of the job from what the store holds, through the\n"
+	"render gate.  Nothing is collected.  Options as for `kudos run`.\n";
+
+/* A path as the user would like to read it: relative to the current
+ * folder when it is below it. */
+static const char *shown_path(const char *abs, char *buf, size_t size)
+{
+	if (!getcwd(buf, size))
+		return abs;
+	size_t n = strlen(buf);
+	if (strncmp(abs, buf, n) == 0 && abs[n] == '/')
+		return abs + n + 1;
+	return abs;
+}
+
+static void summary(const struct cli *c, int steps, const struct kudos_run_report *r,
+                    int dry_run)
+{
+	if (c->verbosity == 0)
+		return;
+	if (steps & STEP_COLLECT) {
+		long seen = r->n_new + r->n_updated + r->n_unchanged;
+		printf("collected %ld item%s: %ld new, %ld updated upstream, %ld unchanged",
+		       seen, seen == 1 ? "" : "s", r->n_new, r->n_updated, r->n_unchanged);
+		if (r->n_invalid)
+			printf("; %ld skipped as invalid (see the warnings above)", r->n_invalid);
+		printf("\n");
+	}
+	if (steps & STEP_CURATE)
+		printf("approved %ld item%s by the job's rules\n", r->approved,
+		       r->approved == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_outputs; i++) {
+		const struct kudos_output_report *o = &r->outputs[i];
+		char cwd[4096];
+		printf("%s: rendered %ld item%s", o->plugin, o->placed, o->placed == 1 ? "" : "s");
+		if (o->skipped)
+			printf(" (%ld more left out by its limit)", o->skipped);
+		if (o->first_file)
+			printf(" -> %s", shown_path(o->first_file, cwd, sizeof cwd));
+		if (o->refused)
+			printf("; %ld not passed by the render gate", o->refused);
+		printf("\n");
+	}
+	if (dry_run)
+		printf("dry run: nothing was saved and no file was written\n");
+}
+
+static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
+{
+	int dry_run = 0;
+	const struct cli_flag run_flags[] = {{"dry-run", NULL, &dry_run}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_job job = {0};
+	struct kudos_registry reg = {0};
+	struct kudos_store *store = NULL;
+	struct kudos_run_report report = {0};
+	int whole_run = steps == (STEP_COLLECT | STEP_CURATE | STEP_RENDER);
+	int status = cli_parse(c, argc, argv, whole_run ? run_flags : NULL);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(help);
+	if ((status = cli_need_args(c, 1, 1, help)))
+		return status;
+
+	struct kudos_run_opts opts = {
+		.verbosity = c->verbosity,
+		.progress = 1,
+		.dry_run = dry_run,
+		.now = cli_now(),
+		.stop = c->stop,
+	};
+	if (cli_run_time(&opts.run_time, &err) || kudos_job_load(c->args[0], &job, &err) ||
+	    cli_scan_plugins(c, &reg, &err) || cli_open_store(c, job.store, 0, &store, &err))
+		goto fail;
+	/* A dry run does the real work inside one transaction and then
+	 * rolls it back; each step's own transaction nests inside it. */
+	if (dry_run && kudos_store_begin(store, &err))
+		goto fail;
+	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
+		goto fail;
+	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
+		goto fail;
+	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
+		goto fail;
+	summary(c, steps, &report, dry_run);
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	if (store && dry_run)
+		kudos_store_rollback(store);
+	kudos_run_report_free(&report);
+	kudos_store_close(store);
+	kudos_registry_free(&reg);
+	kudos_job_free(&job);
+	return status;
+}
+
+int cmd_run(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_COLLECT | STEP_CURATE | STEP_RENDER, run_help);
+}
+
+int cmd_collect(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_COLLECT | STEP_CURATE, collect_help);
+}
+
+int cmd_render(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_RENDER, render_help);
+}

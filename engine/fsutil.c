@@ -1,0 +1,227 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int kudos_read_file(const char *path, const char *what, char **data,
+                    size_t *len, struct kudos_error *err)
+{
+	char *buf = NULL;
+	size_t used = 0, cap = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: %s", what, path,
+		                  strerror(errno));
+	for (;;) {
+		if (cap - used < 65536) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *n = realloc(buf, ncap + 1);
+			if (!n) {
+				kudos_fail(err, KUDOS_EXIT_FAIL, "%s %s: out of memory", what, path);
+				goto fail;
+			}
+			buf = n;
+			cap = ncap;
+		}
+		size_t got = fread(buf + used, 1, cap - used, f);
+		used += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: read error: %s", what, path,
+		           strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	buf[used] = '\0';
+	*data = buf;
+	*len = used;
+	return 0;
+fail:
+	fclose(f);
+	free(buf);
+	return -1;
+}
+
+int kudos_mkdirs(const char *dir, struct kudos_error *err)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(dir);
+	if (n == 0)
+		return 0;
+	if (n >= sizeof tmp)
+		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s: path too long", dir);
+	memcpy(tmp, dir, n + 1);
+	for (char *p = tmp + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+				return kudos_fail(err, KUDOS_EXIT_FAIL,
+				                  "cannot create folder %s: %s", tmp,
+				                  strerror(errno));
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
+int kudos_write_atomic(const char *path, const void *data, size_t len,
+                       struct kudos_error *err)
+{
+	char *dir = kudos_path_dirname(path);
+	char *tmp = NULL;
+	int fd = -1;
+	if (!dir || kudos_mkdirs(dir, err) != 0)
+		goto fail;
+	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0) {
+		tmp = NULL;
+		kudos_fail(err, KUDOS_EXIT_FAIL, "%s: out of memory", path);
+		goto fail;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot create a temporary file beside %s: %s",
+		           path, strerror(errno));
+		goto fail;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path,
+			           strerror(errno));
+			goto fail_unlink;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	/* Files we publish are meant to be read by others (web builds). */
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path, strerror(errno));
+		goto fail_unlink;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path, strerror(errno));
+		goto fail_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot replace %s: %s", path, strerror(errno));
+		goto fail_unlink;
+	}
+	free(tmp);
+	free(dir);
+	return 0;
+fail_unlink:
+	unlink(tmp);
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	free(dir);
+	return -1;
+}
+
+char *kudos_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+char *kudos_path_resolve(const char *base, const char *rel)
+{
+	char *joined;
+	if (rel[0] == '/' || !base || !*base)
+		joined = strdup(rel);
+	else if (asprintf(&joined, "%s/%s", base, rel) < 0)
+		joined = NULL;
+	if (!joined)
+		return NULL;
+
+	/* Normalise in place: a stack of segment starts. */
+	int absolute = joined[0] == '/';
+	char *out = malloc(strlen(joined) + 2);
+	if (!out) {
+		free(joined);
+		return NULL;
+	}
+	size_t o = 0;
+	if (absolute)
+		out[o++] = '/';
+	size_t root = o;
+	char *save = NULL;
+	for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			/* Drop the last segment unless there is none (or it is a
+			 * leading ".." of a relative path, which must stay). */
+			size_t end = o;
+			if (end > root && out[end - 1] == '/')
+				end--;
+			size_t start = end;
+			while (start > root && out[start - 1] != '/')
+				start--;
+			int last_is_dotdot = end - start == 2 && out[start] == '.' &&
+			                     out[start + 1] == '.';
+			if (end > root && !last_is_dotdot) {
+				o = start;
+				continue;
+			}
+			if (absolute)
+				continue; /* "/.." is "/" */
+		}
+		size_t n = strlen(seg);
+		if (o > root && out[o - 1] != '/')
+			out[o++] = '/';
+		memcpy(out + o, seg, n);
+		o += n;
+	}
+	if (o > root && out[o - 1] == '/')
+		o--;
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	free(joined);
+	return out;
+}
+
+int kudos_path_is_confined(const char *rel)
+{
+	if (!rel || !*rel || rel[0] == '/')
+		return 0;
+	int depth = 0;
+	const char *p = rel;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return depth > 0;
+}

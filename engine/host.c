@@ -1,0 +1,526 @@
+/* The host service table handed to plugins, and plugin instances. */
+#include "instance.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "text.h"
+
+/* ---- logging and errors --------------------------------------------- */
+
+static void vlog_line(struct kudos_instance *self, int level, const char *fmt, va_list ap)
+{
+	static const char *const tags[] = {"error", "warning", "", ""};
+	/* By default a run says only what went wrong and its own summary;
+	 * -v adds the plugins' progress notes. */
+	int threshold = self->verbosity <= 0 ? KUDOS_LOG_ERROR
+	                : self->verbosity == 1 ? KUDOS_LOG_WARN : KUDOS_LOG_DEBUG;
+	if (level > threshold)
+		return;
+	if (level < 0)
+		level = 0;
+	char line[2048];
+	vsnprintf(line, sizeof line, fmt, ap);
+	if (level <= KUDOS_LOG_WARN)
+		fprintf(stderr, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
+	else
+		fprintf(stderr, "kudos: %s: %s\n", self->desc->name, line);
+}
+
+static void host_log(struct kudos_instance *self, int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog_line(self, level, fmt, ap);
+	va_end(ap);
+}
+
+static void host_set_error(struct kudos_instance *self, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(self->error, sizeof self->error, fmt, ap);
+	va_end(ap);
+}
+
+static void *host_alloc(size_t n) { return malloc(n ? n : 1); }
+static void *host_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+static void host_free(void *p) { free(p); }
+
+/* ---- configuration and context -------------------------------------- */
+
+static const char *host_config_get(struct kudos_instance *self, const char *key)
+{
+	return key ? kudos_config_text(&self->cs, self->jp->entry, key) : NULL;
+}
+
+static const char *host_job_dir(struct kudos_instance *self)
+{
+	return self->job->dir;
+}
+
+static const char *host_job_get(struct kudos_instance *self, const char *key)
+{
+	return key ? kudos_config_text(&self->cs, self->job->root, key) : NULL;
+}
+
+static int host_should_stop(struct kudos_instance *self)
+{
+	return self->stop && *self->stop;
+}
+
+static int64_t host_run_time(struct kudos_instance *self)
+{
+	return self->run_time;
+}
+
+/* ---- building items -------------------------------------------------- */
+
+static int text_ok(const char *s)
+{
+	return kudos_utf8_valid(s, strlen(s));
+}
+
+static struct kudos_item *host_item_new(struct kudos_instance *self, const char *external_id)
+{
+	if (!external_id || !*external_id || strlen(external_id) > 512 || !text_ok(external_id)) {
+		host_log(self, KUDOS_LOG_WARN, "an item id must be 1-512 bytes of UTF-8; "
+		                               "item skipped");
+		return NULL;
+	}
+	for (const unsigned char *p = (const unsigned char *)external_id; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			host_log(self, KUDOS_LOG_WARN, "item id '%s' holds a control character; "
+			                               "item skipped", external_id);
+			return NULL;
+		}
+	}
+	struct kudos_item *it = kudos_item_new(self->desc->name, external_id);
+	if (!it)
+		host_log(self, KUDOS_LOG_ERROR, "out of memory");
+	return it;
+}
+
+static int writable_field(int field)
+{
+	switch (field) {
+	case KUDOS_FIELD_KIND: case KUDOS_FIELD_TEXT: case KUDOS_FIELD_TITLE:
+	case KUDOS_FIELD_AUTHOR_NAME: case KUDOS_FIELD_AUTHOR_HANDLE:
+	case KUDOS_FIELD_AUTHOR_URL: case KUDOS_FIELD_AUTHOR_AVATAR:
+	case KUDOS_FIELD_AUTHOR_ROLE: case KUDOS_FIELD_LANGUAGE:
+	case KUDOS_FIELD_PERMALINK: case KUDOS_FIELD_IN_REPLY_TO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int host_item_set(struct kudos_item *it, int field, const char *value)
+{
+	if (!it || !writable_field(field))
+		return KUDOS_EINVAL;
+	if (!value)
+		return kudos_item_put(it, field, NULL);
+	if (!text_ok(value))
+		return KUDOS_EINVAL;
+	if (field == KUDOS_FIELD_KIND && !kudos_kind_valid(value))
+		return KUDOS_EINVAL;
+	/* Text is stored in NFC so that the same words hash the same however
+	 * the platform composed them. */
+	char *nfc = kudos_utf8_nfc(value);
+	if (!nfc)
+		return KUDOS_ENOMEM;
+	int rc = kudos_item_put(it, field, nfc);
+	free(nfc);
+	return rc;
+}
+
+static int host_item_set_rating(struct kudos_item *it, double value, double scale)
+{
+	if (!it || !(scale > 0) || !(value >= 0) || value > scale || scale > 100)
+		return KUDOS_EINVAL;
+	it->has_rating = 1;
+	it->rating = value;
+	it->rating_scale = scale;
+	return KUDOS_OK;
+}
+
+static int host_item_set_time(struct kudos_item *it, int which, int64_t utc)
+{
+	if (!it || (which != KUDOS_TIME_CREATED && which != KUDOS_TIME_UPDATED))
+		return KUDOS_EINVAL;
+	/* Years 1970..9999 are what RFC 3339 output can say. */
+	if (utc < 0 || utc > 253402300799LL)
+		return KUDOS_EINVAL;
+	it->has_time[which] = 1;
+	it->time[which] = utc;
+	return KUDOS_OK;
+}
+
+static int host_item_add_media(struct kudos_item *it, const char *type, const char *url,
+                               const char *alt)
+{
+	if (!it || !type || !url || !text_ok(type) || !text_ok(url) || (alt && !text_ok(alt)))
+		return KUDOS_EINVAL;
+	return kudos_item_add_media(it, type, url, alt);
+}
+
+static int host_item_add_badges(struct kudos_item *it, unsigned badges)
+{
+	if (!it || (badges & ~7u))
+		return KUDOS_EINVAL;
+	it->badges |= badges;
+	return KUDOS_OK;
+}
+
+static int host_item_set_meta(struct kudos_item *it, const char *key, const char *value)
+{
+	if (!it || !key || !value || !*key || !text_ok(key) || !text_ok(value))
+		return KUDOS_EINVAL;
+	return kudos_item_set_meta(it, key, value);
+}
+
+/* "print, web" -> "web,print": known scopes only, in canonical order. */
+static char *canonical_scopes(const char *list)
+{
+	static const char *const scopes[] = {"web", "print", "social", "ads"};
+	int seen[4] = {0};
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		return NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		size_t i = 0;
+		while (i < 4 && strcmp(scopes[i], t) != 0)
+			i++;
+		if (i == 4) {
+			free(copy);
+			return NULL;
+		}
+		seen[i] = 1;
+	}
+	free(copy);
+	char out[32] = "";
+	for (size_t i = 0; i < 4; i++) {
+		if (!seen[i])
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, scopes[i]);
+	}
+	return *out ? strdup(out) : NULL;
+}
+
+static int host_item_set_consent(struct kudos_item *it, const char *scopes,
+                                 const char *evidence)
+{
+	if (!it || !scopes || !evidence || !text_ok(evidence))
+		return KUDOS_EINVAL;
+	char *canon = canonical_scopes(scopes), *ev = strdup(evidence);
+	if (!canon || !ev) {
+		free(canon);
+		free(ev);
+		return KUDOS_EINVAL;
+	}
+	free(it->consent_scopes);
+	free(it->consent_evidence);
+	it->consent_scopes = canon;
+	it->consent_evidence = ev;
+	return KUDOS_OK;
+}
+
+static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
+{
+	int rc = KUDOS_EINVAL, outcome;
+	if (!it)
+		return KUDOS_EINVAL;
+	const char *id = it->field[KUDOS_FIELD_ID];
+	const char *text = it->field[KUDOS_FIELD_TEXT];
+	if (self->store_err.status) {
+		rc = KUDOS_EFAIL; /* the store already failed: stop writing */
+		goto done;
+	}
+	if (!text || !*text) {
+		host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped", id);
+		self->n_invalid++;
+		goto done;
+	}
+	if (kudos_store_upsert(self->store, it, self->desc->name, &self->job->terms,
+	                       self->run_time, &outcome, &self->store_err)) {
+		host_set_error(self, "%s", self->store_err.msg);
+		rc = KUDOS_EFAIL;
+		goto done;
+	}
+	if (outcome == KUDOS_UPSERT_NEW)
+		self->n_new++;
+	else if (outcome == KUDOS_UPSERT_UPDATED)
+		self->n_updated++;
+	else
+		self->n_unchanged++;
+	if (self->on_item)
+		self->on_item(self->on_item_ud, self->n_new + self->n_updated + self->n_unchanged);
+	rc = KUDOS_OK;
+done:
+	kudos_item_free(it);
+	return rc;
+}
+
+static void host_item_free(struct kudos_item *it)
+{
+	kudos_item_free(it);
+}
+
+/* ---- reading items --------------------------------------------------- */
+
+static const char *host_item_get(const struct kudos_item *it, int field)
+{
+	return it && field >= 0 && field < KUDOS_FIELD_COUNT_ ? it->field[field] : NULL;
+}
+
+static int host_item_get_rating(const struct kudos_item *it, double *value, double *scale)
+{
+	if (!it || !it->has_rating)
+		return 0;
+	if (value)
+		*value = it->rating;
+	if (scale)
+		*scale = it->rating_scale;
+	return 1;
+}
+
+static int host_item_get_time(const struct kudos_item *it, int which, int64_t *utc)
+{
+	if (!it || (which != KUDOS_TIME_CREATED && which != KUDOS_TIME_UPDATED) ||
+	    !it->has_time[which])
+		return 0;
+	if (utc)
+		*utc = it->time[which];
+	return 1;
+}
+
+static size_t host_item_media_count(const struct kudos_item *it)
+{
+	return it ? it->n_media : 0;
+}
+
+static int host_item_media(const struct kudos_item *it, size_t i, const char **type,
+                           const char **url, const char **alt)
+{
+	if (!it || i >= it->n_media)
+		return KUDOS_EINVAL;
+	if (type)
+		*type = it->media[i].type;
+	if (url)
+		*url = it->media[i].url;
+	if (alt)
+		*alt = it->media[i].alt;
+	return KUDOS_OK;
+}
+
+static unsigned host_item_badges(const struct kudos_item *it)
+{
+	return it ? it->badges : 0;
+}
+
+static const char *host_item_get_meta(const struct kudos_item *it, const char *key)
+{
+	return it && key ? kudos_item_meta(it, key) : NULL;
+}
+
+/* ---- cursors --------------------------------------------------------- */
+
+static const char *host_cursor_get(struct kudos_instance *self, const char *key)
+{
+	char *value = NULL;
+	struct kudos_error err = {0};
+	if (!key || !self->source_key)
+		return NULL;
+	if (kudos_store_cursor_get(self->store, self->source_key, key, &value, &err)) {
+		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
+		return NULL;
+	}
+	/* Kept with the config values, so it lives until exit(). */
+	if (value) {
+		void **n = realloc(self->cs.owned, (self->cs.n_owned + 1) * sizeof *n);
+		if (!n) {
+			free(value);
+			return NULL;
+		}
+		self->cs.owned = n;
+		n[self->cs.n_owned++] = value;
+	}
+	return value;
+}
+
+static int host_cursor_set(struct kudos_instance *self, const char *key, const char *value)
+{
+	if (!key || !value || !self->source_key || !text_ok(key) || !text_ok(value))
+		return KUDOS_EINVAL;
+	if (kudos_store_cursor_set(self->store, self->source_key, key, value, &self->store_err)) {
+		host_set_error(self, "%s", self->store_err.msg);
+		return KUDOS_EFAIL;
+	}
+	return KUDOS_OK;
+}
+
+/* ---- outputs --------------------------------------------------------- */
+
+static const char *host_output_dir(struct kudos_instance *self)
+{
+	return self->output_dir;
+}
+
+static int host_output_write(struct kudos_instance *self, const char *relative,
+                             const void *data, size_t len)
+{
+	struct kudos_error err = {0};
+	if (!self->output_dir)
+		return KUDOS_EINVAL;
+	if (!relative || !kudos_path_is_confined(relative)) {
+		host_set_error(self, "refused to write '%s': outputs write only inside %s",
+		               relative ? relative : "(null)", self->output_dir);
+		return KUDOS_EPATH;
+	}
+	char *path = kudos_path_resolve(self->output_dir, relative);
+	char **grown = realloc(self->written, (self->n_written + 1) * sizeof *grown);
+	if (!path || !grown) {
+		free(path);
+		if (grown)
+			self->written = grown;
+		return KUDOS_ENOMEM;
+	}
+	self->written = grown;
+	if (!self->dry_run && kudos_write_atomic(path, data, len, &err)) {
+		host_set_error(self, "%s", err.msg);
+		free(path);
+		return KUDOS_EIO;
+	}
+	self->written[self->n_written++] = path;
+	return KUDOS_OK;
+}
+
+static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
+{
+	int64_t count = 0;
+	double avg = 0;
+	struct kudos_error err = {0};
+	if (kudos_store_aggregate(self->store, self->sources, &count, &avg, &err)) {
+		host_log(self, KUDOS_LOG_ERROR, "%s", err.msg);
+		count = 0;
+		avg = 0;
+	}
+	if (average)
+		*average = avg;
+	return count;
+}
+
+const struct kudos_host kudos_host_table = {
+	.struct_size = sizeof(struct kudos_host),
+	.abi_version = KUDOS_ABI_VERSION,
+	.log = host_log,
+	.set_error = host_set_error,
+	.alloc = host_alloc,
+	.realloc = host_realloc,
+	.free = host_free,
+	.config_get = host_config_get,
+	.job_dir = host_job_dir,
+	.job_get = host_job_get,
+	.should_stop = host_should_stop,
+	.run_time = host_run_time,
+	.item_new = host_item_new,
+	.item_set = host_item_set,
+	.item_set_rating = host_item_set_rating,
+	.item_set_time = host_item_set_time,
+	.item_add_media = host_item_add_media,
+	.item_add_badges = host_item_add_badges,
+	.item_set_meta = host_item_set_meta,
+	.item_set_consent = host_item_set_consent,
+	.item_emit = host_item_emit,
+	.item_free = host_item_free,
+	.item_get = host_item_get,
+	.item_get_rating = host_item_get_rating,
+	.item_get_time = host_item_get_time,
+	.item_media_count = host_item_media_count,
+	.item_media = host_item_media,
+	.item_badges = host_item_badges,
+	.item_get_meta = host_item_get_meta,
+	.cursor_get = host_cursor_get,
+	.cursor_set = host_cursor_set,
+	.output_dir = host_output_dir,
+	.output_write = host_output_write,
+	.aggregate_rating = host_aggregate_rating,
+};
+
+/* ---- instances ------------------------------------------------------- */
+
+int kudos_instance_new(const struct kudos_plugin_lib *lib, const struct kudos_job *job,
+                       const struct kudos_job_plugin *jp, struct kudos_store *store,
+                       struct kudos_instance **out, struct kudos_error *err)
+{
+	struct kudos_instance *in = calloc(1, sizeof *in);
+	char where[256];
+	if (!in)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	in->desc = &lib->desc;
+	in->job = job;
+	in->jp = jp;
+	in->store = store;
+	in->verbosity = 1;
+	snprintf(in->label, sizeof in->label, "%s", jp->where);
+	if (lib->desc.context_size && !(in->ctx = calloc(1, lib->desc.context_size))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	snprintf(where, sizeof where, "%s: %s", job->path, jp->where);
+	if (kudos_config_apply(&lib->desc, jp->entry, where, job->dir, in->ctx, &in->cs, err))
+		goto fail;
+	*out = in;
+	return 0;
+fail:
+	kudos_instance_free(in);
+	return -1;
+}
+
+int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err)
+{
+	if (in->desc->init) {
+		int rc = in->desc->init(&kudos_host_table, in, in->ctx);
+		if (rc < 0)
+			return kudos_instance_failed(in, "init", rc, err);
+	}
+	in->initialized = 1;
+	return 0;
+}
+
+int kudos_instance_failed(struct kudos_instance *in, const char *callback, int status,
+                          struct kudos_error *err)
+{
+	if (in->store_err.status)
+		return kudos_fail(err, in->store_err.status, "%s", in->store_err.msg);
+	if (status == KUDOS_ESTOP)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "%s: stopped by the user", in->label);
+	/* Bad payloads and bad settings are the user's to fix; anything else
+	 * is a failed run. */
+	int exit_status = status == KUDOS_EINVAL || status == KUDOS_EPATH ? KUDOS_EXIT_INPUT
+	                                                                  : KUDOS_EXIT_FAIL;
+	return kudos_fail(err, exit_status, "%s: %s", in->label,
+	                  in->error[0] ? in->error : callback);
+}
+
+void kudos_instance_free(struct kudos_instance *in)
+{
+	if (!in)
+		return;
+	if (in->initialized && in->desc->exit)
+		in->desc->exit(&kudos_host_table, in, in->ctx);
+	kudos_config_store_free(&in->cs);
+	for (size_t i = 0; i < in->n_written; i++)
+		free(in->written[i]);
+	free(in->written);
+	free(in->ctx);
+	free(in->source_key);
+	free(in->output_dir);
+	free(in);
+}

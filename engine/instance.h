@@ -1,0 +1,70 @@
+/*
+ * A plugin instance: one plugin loaded for one entry of a job, with its
+ * context, its configuration and what the host services need to serve it
+ * (the store, the output folder, the stop flag).  The host service table
+ * of <kudos/plugin.h> is implemented in host.c over this struct.
+ */
+#ifndef KUDOS_ENGINE_INSTANCE_H
+#define KUDOS_ENGINE_INSTANCE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <kudos/plugin.h>
+
+#include "config.h"
+#include "error.h"
+#include "job.h"
+#include "loader.h"
+#include "store.h"
+
+struct kudos_instance {
+	const struct kudos_plugin *desc;  /* the loader's copy */
+	const struct kudos_job *job;
+	const struct kudos_job_plugin *jp;
+	char label[160];                  /* "csv (sources[0])" in messages */
+	void *ctx;
+	struct kudos_config_store cs;
+	struct kudos_store *store;
+	int verbosity;                    /* 0 quiet, 1 normal, 2 verbose */
+	volatile sig_atomic_t *stop;
+	int64_t run_time;
+	char error[1024];                 /* the plugin's set_error() */
+	struct kudos_error store_err;     /* a store failure during emit */
+	int initialized;                  /* init() succeeded: exit() is owed */
+
+	/* sources */
+	char *source_key;
+	long n_new, n_updated, n_unchanged, n_invalid;
+	void (*on_item)(void *ud, long total);
+	void *on_item_ud;
+
+	/* outputs */
+	const char *scope;
+	char *output_dir;
+	const char *const *sources;       /* what the aggregate covers */
+	char **written;                   /* absolute paths written so far */
+	size_t n_written;
+	int dry_run;                      /* output_write writes nothing */
+};
+
+extern const struct kudos_host kudos_host_table;
+
+/* Create an instance of `lib` for the job entry `jp`: allocate the context
+ * and fill it from the entry.  RETURN VALUE -1 with KUDOS_EXIT_INPUT for
+ * configuration the plugin refuses. */
+int kudos_instance_new(const struct kudos_plugin_lib *lib, const struct kudos_job *job,
+                       const struct kudos_job_plugin *jp, struct kudos_store *store,
+                       struct kudos_instance **out, struct kudos_error *err);
+/* Calls exit() if init() succeeded, then frees everything. */
+void kudos_instance_free(struct kudos_instance *in);
+
+/* Run the plugin's init(); its failure becomes err naming the plugin. */
+int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err);
+
+/* Turn a callback's negative status into err, naming the plugin and
+ * quoting its set_error() message. */
+int kudos_instance_failed(struct kudos_instance *in, const char *callback, int status,
+                          struct kudos_error *err);
+
+#endif

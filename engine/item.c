@@ -1,0 +1,265 @@
+#include "item.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+const char *const kudos_badge_names[3] = {"incentivized", "employee", "verified_buyer"};
+
+static const char *const kinds[] = {"review", "social_post", "form_answer",
+                                    "video_comment", NULL};
+
+int kudos_kind_valid(const char *kind)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+struct kudos_item *kudos_item_new(const char *source, const char *external_id)
+{
+	struct kudos_item *it = calloc(1, sizeof *it);
+	char *id = NULL;
+	if (!it || asprintf(&id, "%s:%s", source, external_id) < 0)
+		goto fail;
+	it->field[KUDOS_FIELD_ID] = id;
+	if (kudos_item_put(it, KUDOS_FIELD_SOURCE, source) ||
+	    kudos_item_put(it, KUDOS_FIELD_EXTERNAL_ID, external_id) ||
+	    kudos_item_put(it, KUDOS_FIELD_KIND, "form_answer"))
+		goto fail;
+	return it;
+fail:
+	kudos_item_free(it);
+	return NULL;
+}
+
+void kudos_item_free(struct kudos_item *it)
+{
+	if (!it)
+		return;
+	for (int i = 0; i < KUDOS_FIELD_COUNT_; i++)
+		free(it->field[i]);
+	for (size_t i = 0; i < it->n_media; i++) {
+		free(it->media[i].type);
+		free(it->media[i].url);
+		free(it->media[i].alt);
+	}
+	free(it->media);
+	for (size_t i = 0; i < it->n_meta; i++) {
+		free(it->meta[i].key);
+		free(it->meta[i].value);
+	}
+	free(it->meta);
+	free(it->consent_scopes);
+	free(it->consent_evidence);
+	free(it->grant.scopes);
+	free(it->grant.evidence);
+	free(it->grant.credit);
+	free(it);
+}
+
+int kudos_item_put(struct kudos_item *it, int field, const char *value)
+{
+	if (field < 0 || field >= KUDOS_FIELD_COUNT_)
+		return KUDOS_EINVAL;
+	char *copy = NULL;
+	if (value && !(copy = strdup(value)))
+		return KUDOS_ENOMEM;
+	free(it->field[field]);
+	it->field[field] = copy;
+	return KUDOS_OK;
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+int kudos_item_add_media(struct kudos_item *it, const char *type,
+                         const char *url, const char *alt)
+{
+	if (!type || !url)
+		return KUDOS_EINVAL;
+	struct kudos_media *n = realloc(it->media, (it->n_media + 1) * sizeof *n);
+	if (!n)
+		return KUDOS_ENOMEM;
+	it->media = n;
+	int oom = 0;
+	struct kudos_media m = {dup_or_null(type, &oom), dup_or_null(url, &oom),
+	                        dup_or_null(alt, &oom)};
+	if (oom) {
+		free(m.type);
+		free(m.url);
+		free(m.alt);
+		return KUDOS_ENOMEM;
+	}
+	it->media[it->n_media++] = m;
+	return KUDOS_OK;
+}
+
+int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *value)
+{
+	if (!key || !value)
+		return KUDOS_EINVAL;
+	char *v = strdup(value);
+	if (!v)
+		return KUDOS_ENOMEM;
+	for (size_t i = 0; i < it->n_meta; i++) {
+		if (strcmp(it->meta[i].key, key) == 0) {
+			free(it->meta[i].value);
+			it->meta[i].value = v;
+			return KUDOS_OK;
+		}
+	}
+	struct kudos_meta *n = realloc(it->meta, (it->n_meta + 1) * sizeof *n);
+	char *k = strdup(key);
+	if (n)
+		it->meta = n;
+	if (!n || !k) {
+		free(k);
+		free(v);
+		return KUDOS_ENOMEM;
+	}
+	it->meta[it->n_meta].key = k;
+	it->meta[it->n_meta].value = v;
+	it->n_meta++;
+	return KUDOS_OK;
+}
+
+const char *kudos_item_meta(const struct kudos_item *it, const char *key)
+{
+	for (size_t i = 0; i < it->n_meta; i++)
+		if (strcmp(it->meta[i].key, key) == 0)
+			return it->meta[i].value;
+	return NULL;
+}
+
+static int meta_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kudos_meta *)a)->key, ((const struct kudos_meta *)b)->key);
+}
+
+void kudos_item_content_hash(const struct kudos_item *it, char hex[65])
+{
+	static const int hashed[] = {
+		KUDOS_FIELD_KIND,        KUDOS_FIELD_TEXT,          KUDOS_FIELD_TITLE,
+		KUDOS_FIELD_AUTHOR_NAME, KUDOS_FIELD_AUTHOR_HANDLE, KUDOS_FIELD_AUTHOR_URL,
+		KUDOS_FIELD_AUTHOR_AVATAR, KUDOS_FIELD_AUTHOR_ROLE, KUDOS_FIELD_LANGUAGE,
+		KUDOS_FIELD_PERMALINK,   KUDOS_FIELD_IN_REPLY_TO,
+	};
+	char num[64];
+	struct kudos_hasher *h = kudos_hasher_new();
+	if (!h) {
+		memset(hex, '0', 64);
+		hex[64] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < sizeof hashed / sizeof hashed[0]; i++)
+		kudos_hasher_field(h, it->field[hashed[i]]);
+	if (it->has_rating) {
+		snprintf(num, sizeof num, "%.17g/%.17g", it->rating, it->rating_scale);
+		kudos_hasher_field(h, num);
+	} else {
+		kudos_hasher_field(h, NULL);
+	}
+	/* The creation time is part of the content; the update time is not,
+	 * since it moves whenever upstream touches the item at all. */
+	if (it->has_time[KUDOS_TIME_CREATED]) {
+		snprintf(num, sizeof num, "%lld", (long long)it->time[KUDOS_TIME_CREATED]);
+		kudos_hasher_field(h, num);
+	} else {
+		kudos_hasher_field(h, NULL);
+	}
+	snprintf(num, sizeof num, "%u", it->badges);
+	kudos_hasher_field(h, num);
+	for (size_t i = 0; i < it->n_media; i++) {
+		kudos_hasher_field(h, it->media[i].type);
+		kudos_hasher_field(h, it->media[i].url);
+		kudos_hasher_field(h, it->media[i].alt);
+	}
+	/* Metadata order is the source's business; hash it sorted. */
+	struct kudos_meta *sorted = NULL;
+	if (it->n_meta && (sorted = malloc(it->n_meta * sizeof *sorted))) {
+		memcpy(sorted, it->meta, it->n_meta * sizeof *sorted);
+		qsort(sorted, it->n_meta, sizeof *sorted, meta_cmp);
+		for (size_t i = 0; i < it->n_meta; i++) {
+			kudos_hasher_field(h, sorted[i].key);
+			kudos_hasher_field(h, sorted[i].value);
+		}
+		free(sorted);
+	}
+	kudos_hasher_end(h, hex);
+}
+
+/* The first word of a name, by spaces. */
+static char *first_word(const char *name)
+{
+	while (*name == ' ')
+		name++;
+	size_t n = strcspn(name, " ");
+	return n ? strndup(name, n) : NULL;
+}
+
+/* "Ada M. Lovelace" -> "A. M. L.": the first byte sequence of each word,
+ * kept whole so that a non-ASCII initial stays valid UTF-8. */
+static char *initials(const char *name)
+{
+	size_t len = strlen(name);
+	char *out = malloc(len * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)name;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t n = 1;
+		while (p[n] && (p[n] & 0xC0) == 0x80)
+			n++;
+		if (o != out)
+			*o++ = ' ';
+		memcpy(o, p, n);
+		o += n;
+		*o++ = '.';
+		p += n;
+		while (*p && *p != ' ')
+			p++;
+	}
+	*o = '\0';
+	if (o == out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *kudos_item_credit(const struct kudos_item *it)
+{
+	const char *name = it->field[KUDOS_FIELD_AUTHOR_NAME];
+	const char *handle = it->field[KUDOS_FIELD_AUTHOR_HANDLE];
+	const char *pref = it->has_grant && it->grant.credit ? it->grant.credit : "full";
+	if (strcmp(pref, "anonymous") == 0)
+		return NULL;
+	if (strcmp(pref, "handle") == 0) {
+		if (handle && *handle)
+			return strdup(handle);
+		pref = "first"; /* asked for a handle we do not know: say less */
+	}
+	if (!name || !*name)
+		return NULL;
+	if (strcmp(pref, "first") == 0)
+		return first_word(name);
+	if (strcmp(pref, "initials") == 0)
+		return initials(name);
+	return strdup(name);
+}

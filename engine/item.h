@@ -1,0 +1,80 @@
+/*
+ * The engine's item: what a source builds through the host's item builder,
+ * what the store saves and loads, and what an output reads.  Plugins see it
+ * only as the opaque struct kudos_item of <kudos/plugin.h>.
+ *
+ * Strings are owned by the item (freed by kudos_item_free).  Fields the
+ * store adds (curation, rights, grant) are filled when loaded from the store.
+ */
+#ifndef KUDOS_ENGINE_ITEM_H
+#define KUDOS_ENGINE_ITEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kudos/plugin.h>
+
+struct kudos_media {
+	char *type, *url, *alt;
+};
+
+struct kudos_meta {
+	char *key, *value;
+};
+
+/* A grant as it stands (the latest one recorded for the item). */
+struct kudos_grant {
+	char *scopes;        /* "web,print" */
+	int64_t from, until; /* 0: open */
+	char *evidence;
+	char *credit;        /* full, first, initials, handle, anonymous */
+	int64_t consent_at;
+};
+
+struct kudos_item {
+	char *field[KUDOS_FIELD_COUNT_];
+	int has_rating;
+	double rating, rating_scale;
+	int has_time[2];
+	int64_t time[2];
+	struct kudos_media *media;
+	size_t n_media;
+	struct kudos_meta *meta;
+	size_t n_meta;
+	unsigned badges;
+
+	/* Set by a source when consent came with the content. */
+	char *consent_scopes, *consent_evidence;
+
+	/* Filled when loaded from the store. */
+	struct kudos_grant grant;
+	int has_grant;
+	int64_t collected_at;
+};
+
+/* A new item for `source` with `external_id`.  (transfer full) */
+struct kudos_item *kudos_item_new(const char *source, const char *external_id);
+void kudos_item_free(struct kudos_item *it);
+
+/* Replace a string field (copying `value`; NULL clears).  Internal: no
+ * read-only check, used by the store when loading. */
+int kudos_item_put(struct kudos_item *it, int field, const char *value);
+
+int kudos_item_add_media(struct kudos_item *it, const char *type,
+                         const char *url, const char *alt);
+int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *value);
+const char *kudos_item_meta(const struct kudos_item *it, const char *key);
+
+/* Hex SHA-256 of everything upstream said (text, author, times, media,
+ * metadata...), so an edit upstream shows as a different hash. */
+void kudos_item_content_hash(const struct kudos_item *it, char hex[65]);
+
+/* The name to show for the author under the grant's credit preference. 
+ * RETURN VALUE (transfer full) or NULL when anonymous/no name. */
+char *kudos_item_credit(const struct kudos_item *it);
+
+/* Names of the kinds and badges, for validation and output. */
+int kudos_kind_valid(const char *kind);
+extern const char *const kudos_badge_names[3];
+
+#endif

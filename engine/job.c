@@ -1,0 +1,278 @@
+#include "job.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+static const char *const rights_states[] = {"none", "requested", "granted", "replied",
+                                            "denied", "stale", "revoked", NULL};
+
+/* Refuse keys of `obj` not in `valid` (NULL-terminated), naming them all. */
+static int check_keys(const struct kudos_job *job, const cJSON *obj, const char *where,
+                      const char *const *valid, struct kudos_error *err)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, obj)
+	{
+		size_t i = 0;
+		while (valid[i] && strcmp(valid[i], v->string) != 0)
+			i++;
+		if (valid[i])
+			continue;
+		char list[512] = "";
+		for (i = 0; valid[i]; i++) {
+			if (i)
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list, valid[i], sizeof list - strlen(list) - 1);
+		}
+		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s: %s: unknown key '%s'; valid keys: %s",
+		                  job->path, where, v->string, list);
+	}
+	return 0;
+}
+
+/* Refuse a value that is not what `what` describes. */
+static int want(const struct kudos_job *job, const char *where, int ok,
+                const char *what, struct kudos_error *err)
+{
+	if (ok)
+		return 0;
+	return kudos_fail(err, KUDOS_EXIT_INPUT, "%s: %s must be %s", job->path, where,
+	                  what);
+}
+
+static int syntax_error(const char *path, const char *text, struct kudos_error *err)
+{
+	const char *at = cJSON_GetErrorPtr();
+	int line = 1, col = 1;
+	for (const char *p = text; at && p < at && *p; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	return kudos_fail(err, KUDOS_EXIT_INPUT,
+	                  "%s: line %d, column %d: not valid JSON; fix the syntax there "
+	                  "(a missing comma or quote, or a trailing comma before it)",
+	                  path, line, col);
+}
+
+static int load_plugins(struct kudos_job *job, const char *key,
+                        struct kudos_job_plugin **out, size_t *n,
+                        struct kudos_error *err)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(job->root, key);
+	char where[64];
+	if (!arr)
+		return 0;
+	if (want(job, key, cJSON_IsArray(arr), "a list of plugin entries", err))
+		return -1;
+	size_t count = (size_t)cJSON_GetArraySize(arr);
+	if (!count)
+		return 0;
+	if (!(*out = calloc(count, sizeof **out)))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr)
+	{
+		struct kudos_job_plugin *p = &(*out)[*n];
+		snprintf(where, sizeof where, "%s[%zu]", key, *n);
+		if (want(job, where, cJSON_IsObject(e), "an object with a \"plugin\" key", err))
+			return -1;
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "plugin");
+		if (!cJSON_IsString(name))
+			return kudos_fail(err, KUDOS_EXIT_INPUT,
+			                  "%s: %s needs \"plugin\": the name of a plugin "
+			                  "(`kudos plugins` lists them)", job->path, where);
+		p->plugin = name->valuestring;
+		p->entry = e;
+		snprintf(p->where, sizeof p->where, "%s (%s)", where, p->plugin);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int load_rule(struct kudos_job *job, const cJSON *r, const char *where,
+                     struct kudos_rule *rule, struct kudos_error *err)
+{
+	static const char *const rule_keys[] = {"name", "all", "any", NULL};
+	static const char *const cond_keys[] = {"min_rating", "rights", NULL};
+	if (want(job, where, cJSON_IsObject(r), "an object {\"name\", \"all\"|\"any\"}", err) ||
+	    check_keys(job, r, where, rule_keys, err))
+		return -1;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(r, "name");
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(r, "all");
+	const cJSON *any = cJSON_GetObjectItemCaseSensitive(r, "any");
+	if (want(job, where, cJSON_IsString(name) && *name->valuestring,
+	         "named: add \"name\": \"...\" (it appears in the audit trail)", err))
+		return -1;
+	if (want(job, where, (all != NULL) != (any != NULL),
+	         "given exactly one of \"all\" or \"any\"", err))
+		return -1;
+	const cJSON *conds = all ? all : any;
+	char cwhere[128];
+	snprintf(cwhere, sizeof cwhere, "%s.%s", where, all ? "all" : "any");
+	if (want(job, cwhere, cJSON_IsObject(conds) && cJSON_GetArraySize(conds) > 0,
+	         "an object with at least one condition (min_rating, rights)", err) ||
+	    check_keys(job, conds, cwhere, cond_keys, err))
+		return -1;
+	rule->name = name->valuestring;
+	rule->any = any != NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(conds, "min_rating");
+	if (v) {
+		if (want(job, cwhere, cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		                          v->valuedouble <= 5,
+		         "min_rating: a number from 0 to 5", err))
+			return -1;
+		rule->has_min_rating = 1;
+		rule->min_rating = v->valuedouble;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(conds, "rights");
+	if (v) {
+		int ok = cJSON_IsString(v);
+		for (size_t i = 0; ok && rights_states[i]; i++)
+			if (strcmp(rights_states[i], v->valuestring) == 0)
+				ok = 2;
+		if (want(job, cwhere, ok == 2,
+		         "rights: one of none, requested, granted, replied, denied, stale, revoked",
+		         err))
+			return -1;
+		rule->rights = v->valuestring;
+	}
+	return 0;
+}
+
+static int load_curation(struct kudos_job *job, struct kudos_error *err)
+{
+	static const char *const keys[] = {"auto_approve", NULL};
+	const cJSON *cur = cJSON_GetObjectItemCaseSensitive(job->root, "curation");
+	if (!cur)
+		return 0;
+	if (want(job, "curation", cJSON_IsObject(cur), "an object", err) ||
+	    check_keys(job, cur, "curation", keys, err))
+		return -1;
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(cur, "auto_approve");
+	if (!rules)
+		return 0;
+	if (want(job, "curation.auto_approve", cJSON_IsArray(rules), "a list of rules", err))
+		return -1;
+	size_t n = (size_t)cJSON_GetArraySize(rules);
+	if (n && !(job->auto_approve = calloc(n, sizeof *job->auto_approve)))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules)
+	{
+		char where[64];
+		snprintf(where, sizeof where, "curation.auto_approve[%zu]", job->n_auto_approve);
+		if (load_rule(job, r, where, &job->auto_approve[job->n_auto_approve], err))
+			return -1;
+		job->n_auto_approve++;
+	}
+	return 0;
+}
+
+static int load_brand(struct kudos_job *job, struct kudos_error *err)
+{
+	static const char *const keys[] = {"name", "handles", "rights_hashtag", "terms_url",
+	                                   "terms_version", NULL};
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(job->root, "brand");
+	if (!b)
+		return 0;
+	if (want(job, "brand", cJSON_IsObject(b), "an object", err) ||
+	    check_keys(job, b, "brand", keys, err))
+		return -1;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, b)
+	{
+		char where[64];
+		snprintf(where, sizeof where, "brand.%s", v->string);
+		if (strcmp(v->string, "handles") == 0) {
+			const cJSON *h;
+			int ok = cJSON_IsObject(v);
+			cJSON_ArrayForEach(h, v) ok = ok && cJSON_IsString(h);
+			if (want(job, where, ok, "an object of platform: handle strings", err))
+				return -1;
+		} else if (want(job, where, cJSON_IsString(v), "a string", err)) {
+			return -1;
+		}
+	}
+	job->brand = b;
+	job->terms.url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "terms_url"));
+	job->terms.version =
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "terms_version"));
+	return 0;
+}
+
+int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err)
+{
+	static const char *const keys[] = {"name", "store", "brand", "sources",
+	                                   "curation", "outputs", NULL};
+	char *text = NULL, cwd[PATH_MAX];
+	size_t len;
+	memset(job, 0, sizeof *job);
+	if (kudos_read_file(path, "job file", &text, &len, err))
+		return -1;
+	if (!(job->path = strdup(path))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	if (!(job->root = cJSON_ParseWithLength(text, len))) {
+		syntax_error(path, text, err);
+		goto fail;
+	}
+	if (!cJSON_IsObject(job->root)) {
+		kudos_fail(err, KUDOS_EXIT_INPUT, "%s: a job file is a JSON object", path);
+		goto fail;
+	}
+	if (check_keys(job, job->root, "top level", keys, err))
+		goto fail;
+	char *rel_dir = kudos_path_dirname(path);
+	job->dir = rel_dir && getcwd(cwd, sizeof cwd) ? kudos_path_resolve(cwd, rel_dir) : NULL;
+	free(rel_dir);
+	if (!job->dir) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "%s: cannot resolve the job's folder", path);
+		goto fail;
+	}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(job->root, "name");
+	if (v && want(job, "name", cJSON_IsString(v), "a string", err))
+		goto fail;
+	job->name = v ? v->valuestring : "job";
+	v = cJSON_GetObjectItemCaseSensitive(job->root, "store");
+	if (v) {
+		if (want(job, "store", cJSON_IsString(v) && *v->valuestring,
+		         "a path to the store file", err))
+			goto fail;
+		if (!(job->store = kudos_path_resolve(job->dir, v->valuestring))) {
+			kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+			goto fail;
+		}
+	}
+	if (load_brand(job, err) || load_curation(job, err) ||
+	    load_plugins(job, "sources", &job->sources, &job->n_sources, err) ||
+	    load_plugins(job, "outputs", &job->outputs, &job->n_outputs, err))
+		goto fail;
+	free(text);
+	return 0;
+fail:
+	free(text);
+	kudos_job_free(job);
+	return -1;
+}
+
+void kudos_job_free(struct kudos_job *job)
+{
+	cJSON_Delete(job->root);
+	free(job->path);
+	free(job->dir);
+	free(job->store);
+	free(job->sources);
+	free(job->outputs);
+	free(job->auto_approve);
+	memset(job, 0, sizeof *job);
+}

@@ -1,0 +1,49 @@
+/*
+ * Job files (JSON): what to collect, how to curate, what to render.
+ * Loading checks every key against what kudos knows (an unknown key is an
+ * error, not ignored), resolves paths against the job file's folder, and
+ * reports syntax errors with line and column.  Plugin entries are checked
+ * later, against each plugin's own config table.
+ */
+#ifndef KUDOS_ENGINE_JOB_H
+#define KUDOS_ENGINE_JOB_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "store.h"
+
+struct kudos_job_plugin {
+	const char *plugin;   /* the job's "plugin" value; borrowed from root */
+	const cJSON *entry;   /* the whole object; borrowed */
+	char where[96];       /* "sources[0] (csv)" for messages */
+};
+
+/* One auto-approve condition set; unset members do not constrain. */
+struct kudos_rule {
+	const char *name;
+	int any;              /* 0: every condition must hold; 1: one is enough */
+	int has_min_rating;
+	double min_rating;    /* on a 5 scale */
+	const char *rights;   /* a rights state, e.g. "granted" */
+};
+
+struct kudos_job {
+	char *path;           /* as given */
+	char *dir;            /* absolute folder of the job file */
+	cJSON *root;
+	const char *name;
+	char *store;          /* absolute, or NULL when the job names none */
+	struct kudos_terms terms;
+	const cJSON *brand;
+	struct kudos_job_plugin *sources, *outputs;
+	size_t n_sources, n_outputs;
+	struct kudos_rule *auto_approve;
+	size_t n_auto_approve;
+};
+
+int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err);
+void kudos_job_free(struct kudos_job *job);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Progress on long work: one line on a terminal, redrawn at most ten times
+ * a second; nothing at all when stderr is not a terminal (pipes, CI logs).
+ */
+#ifndef KUDOS_ENGINE_PROGRESS_H
+#define KUDOS_ENGINE_PROGRESS_H
+
+#include <stdint.h>
+
+struct kudos_progress {
+	int enabled;
+	const char *label;
+	int64_t last_ms;
+	int drawn;
+};
+
+/* Enabled only if `want` and stderr is a terminal. */
+void kudos_progress_start(struct kudos_progress *p, const char *label, int want);
+void kudos_progress_update(struct kudos_progress *p, long count);
+/* Clear the line, so that the next message starts clean. */
+void kudos_progress_end(struct kudos_progress *p);
+
+#endif

@@ -1,0 +1,324 @@
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "curate.h"
+#include "fsutil.h"
+#include "gate.h"
+#include "instance.h"
+#include "progress.h"
+
+/* The plugin a job entry names, or a message listing what there is. */
+static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
+                                                  const struct kudos_registry *reg,
+                                                  const struct kudos_job_plugin *jp,
+                                                  int kind, struct kudos_error *err)
+{
+	const struct kudos_plugin_lib *lib = kudos_registry_find(reg, jp->plugin, kind);
+	if (lib)
+		return lib;
+	char names[512] = "";
+	for (size_t i = 0; i < reg->n; i++) {
+		if (reg->libs[i]->desc.kind != kind)
+			continue;
+		if (*names)
+			strncat(names, ", ", sizeof names - strlen(names) - 1);
+		strncat(names, reg->libs[i]->desc.name, sizeof names - strlen(names) - 1);
+	}
+	kudos_fail(err, KUDOS_EXIT_INPUT,
+	           "%s: %s: no %s plugin named '%s' on the plugin path; available: %s "
+	           "(`kudos plugins` shows the search path)",
+	           job->path, jp->where, kudos_plugin_kind_name(kind), jp->plugin,
+	           *names ? names : "none");
+	return NULL;
+}
+
+/* The names of the job's sources, NULL-terminated (transfer full; the
+ * strings are borrowed from the job), or NULL when it has none: then an
+ * output draws from every item in the store. */
+static const char **job_source_names(const struct kudos_job *job)
+{
+	if (job->n_sources == 0)
+		return NULL;
+	const char **names = calloc(job->n_sources + 1, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; names && i < job->n_sources; i++) {
+		size_t j = 0;
+		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
+			j++;
+		if (j == n)
+			names[n++] = job->sources[i].plugin;
+	}
+	return names;
+}
+
+static void on_item(void *ud, long total)
+{
+	kudos_progress_update(ud, total);
+}
+
+static int collect_one(const struct kudos_job *job, const struct kudos_plugin_lib *lib,
+                       const struct kudos_job_plugin *jp, struct kudos_store *store,
+                       const struct kudos_run_opts *opts, struct kudos_run_report *report,
+                       struct kudos_error *err)
+{
+	struct kudos_instance *in = NULL;
+	struct kudos_progress progress = {0};
+	int rc = -1, in_tx = 0;
+	if (kudos_instance_new(lib, job, jp, store, &in, err))
+		return -1;
+	in->verbosity = opts->verbosity;
+	in->stop = opts->stop;
+	in->run_time = opts->now;
+	if (asprintf(&in->source_key, "%s/%s", job->name, jp->where) < 0) {
+		in->source_key = NULL;
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	kudos_progress_start(&progress, in->label, opts->progress && opts->verbosity > 0);
+	in->on_item = on_item;
+	in->on_item_ud = &progress;
+	/* One transaction per source: a source that fails half-way leaves
+	 * the store as it was before it started. */
+	if (kudos_store_begin(store, err))
+		goto done;
+	in_tx = 1;
+	if (kudos_instance_init(in, err))
+		goto done;
+	int status = lib->desc.collect(&kudos_host_table, in, in->ctx);
+	kudos_progress_end(&progress);
+	if (status < 0 || in->store_err.status) {
+		kudos_instance_failed(in, "collect", status, err);
+		goto done;
+	}
+	if (kudos_store_commit(store, err))
+		goto done;
+	in_tx = 0;
+	report->n_new += in->n_new;
+	report->n_updated += in->n_updated;
+	report->n_unchanged += in->n_unchanged;
+	report->n_invalid += in->n_invalid;
+	if (opts->verbosity > 1)
+		fprintf(stderr, "kudos: %s: %ld new, %ld updated, %ld unchanged, %ld skipped\n",
+		        in->label, in->n_new, in->n_updated, in->n_unchanged, in->n_invalid);
+	rc = 0;
+done:
+	kudos_progress_end(&progress);
+	if (in_tx)
+		kudos_store_rollback(store);
+	kudos_instance_free(in);
+	return rc;
+}
+
+int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *reg,
+                      struct kudos_store *store, const struct kudos_run_opts *opts,
+                      struct kudos_run_report *report, struct kudos_error *err)
+{
+	/* Every source must exist before any collects, so that a typo in the
+	 * last entry does not leave the first ones half done. */
+	for (size_t i = 0; i < job->n_sources; i++)
+		if (!find_plugin(job, reg, &job->sources[i], KUDOS_PLUGIN_SOURCE, err))
+			return -1;
+	for (size_t i = 0; i < job->n_sources; i++) {
+		const struct kudos_plugin_lib *lib =
+			kudos_registry_find(reg, job->sources[i].plugin, KUDOS_PLUGIN_SOURCE);
+		if (collect_one(job, lib, &job->sources[i], store, opts, report, err))
+			return -1;
+	}
+	return 0;
+}
+
+int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
+                     const struct kudos_run_opts *opts, struct kudos_run_report *report,
+                     struct kudos_error *err)
+{
+	const char **sources = job_source_names(job);
+	if (job->n_sources && !sources)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	int rc = kudos_curate(store, job, sources, opts->now, &report->approved, err);
+	free(sources);
+	return rc;
+}
+
+/* ---- render ------------------------------------------------------------ */
+
+/* The output's scope: the job's "scope", else the plugin's default. */
+static const char *output_scope(struct kudos_instance *in)
+{
+	const char *scope = kudos_config_text(&in->cs, in->jp->entry, "scope");
+	for (const struct kudos_config_entry *e = in->desc->config; !scope && e && e->type; e++)
+		if (strcmp(e->key, "scope") == 0)
+			scope = e->default_value;
+	return scope;
+}
+
+/* The folder an output writes in: its "dir", else the folder of "path". */
+static char *output_dir(const struct kudos_job *job, struct kudos_instance *in)
+{
+	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(in->jp->entry, "dir");
+	const cJSON *path = cJSON_GetObjectItemCaseSensitive(in->jp->entry, "path");
+	if (cJSON_IsString(dir))
+		return kudos_path_resolve(job->dir, dir->valuestring);
+	if (cJSON_IsString(path)) {
+		char *file = kudos_path_resolve(job->dir, path->valuestring);
+		char *folder = file ? kudos_path_dirname(file) : NULL;
+		free(file);
+		return folder;
+	}
+	return NULL;
+}
+
+struct placed {
+	struct kudos_instance *in;
+	char **ids;
+	size_t n;
+	long skipped;
+	int status;
+};
+
+static int consume_one(void *ud, const struct kudos_item *it)
+{
+	struct placed *p = ud;
+	int rc = p->in->desc->consume(&kudos_host_table, p->in, p->in->ctx, it);
+	if (rc < 0) {
+		p->status = rc;
+		return 1;
+	}
+	if (rc == KUDOS_SKIP) {
+		p->skipped++;
+		return 0;
+	}
+	char **ids = realloc(p->ids, (p->n + 1) * sizeof *ids);
+	char *id = strdup(it->field[KUDOS_FIELD_ID]);
+	if (ids)
+		p->ids = ids;
+	if (!ids || !id) {
+		free(id);
+		p->status = KUDOS_ENOMEM;
+		return 1;
+	}
+	p->ids[p->n++] = id;
+	return 0;
+}
+
+/* Remember which files now hold which items, for `kudos show` and for
+ * revocation to find them again. */
+static int record_publications(struct kudos_store *store, struct kudos_instance *in,
+                               const struct placed *p, int64_t now,
+                               struct kudos_error *err)
+{
+	if (kudos_store_begin(store, err))
+		return -1;
+	for (size_t f = 0; f < in->n_written; f++)
+		for (size_t i = 0; i < p->n; i++)
+			if (kudos_store_record_publication(store, p->ids[i], in->desc->name,
+			                                   in->written[f], now, err)) {
+				kudos_store_rollback(store);
+				return -1;
+			}
+	return kudos_store_commit(store, err);
+}
+
+static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib *lib,
+                      const struct kudos_job_plugin *jp, const char *const *sources,
+                      struct kudos_store *store, const struct kudos_run_opts *opts,
+                      struct kudos_output_report *out, struct kudos_error *err)
+{
+	struct kudos_instance *in = NULL;
+	struct placed p = {0};
+	int rc = -1;
+	if (kudos_instance_new(lib, job, jp, store, &in, err))
+		return -1;
+	in->verbosity = opts->verbosity;
+	in->stop = opts->stop;
+	in->run_time = opts->run_time;
+	in->sources = sources;
+	in->dry_run = opts->dry_run;
+	in->scope = output_scope(in);
+	if (!kudos_scope_valid(in->scope)) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "%s: %s: scope '%s' is not one of web, print, social, ads",
+		           job->path, jp->where, in->scope ? in->scope : "(none)");
+		goto done;
+	}
+	if (!(in->output_dir = output_dir(job, in))) {
+		kudos_fail(err, KUDOS_EXIT_INPUT, "%s: %s: set \"path\" or \"dir\" to say where "
+		           "the output goes", job->path, jp->where);
+		goto done;
+	}
+	if (kudos_instance_init(in, err))
+		goto done;
+	p.in = in;
+	if (kudos_gate_each(store, sources, in->scope, opts->now, consume_one, &p,
+	                    &out->refused, err) < 0)
+		goto done;
+	if (p.status < 0) {
+		kudos_instance_failed(in, "consume", p.status, err);
+		goto done;
+	}
+	if (lib->desc.flush) {
+		int status = lib->desc.flush(&kudos_host_table, in, in->ctx);
+		if (status < 0) {
+			kudos_instance_failed(in, "flush", status, err);
+			goto done;
+		}
+	}
+	if (!opts->dry_run && record_publications(store, in, &p, opts->now, err))
+		goto done;
+	out->placed = (long)p.n;
+	out->skipped = p.skipped;
+	if (in->n_written && !(out->first_file = strdup(in->written[0]))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	for (size_t i = 0; i < p.n; i++)
+		free(p.ids[i]);
+	free(p.ids);
+	kudos_instance_free(in);
+	return rc;
+}
+
+int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err)
+{
+	const char **sources = job_source_names(job);
+	int rc = -1;
+	if (job->n_sources && !sources)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < job->n_outputs; i++)
+		if (!find_plugin(job, reg, &job->outputs[i], KUDOS_PLUGIN_OUTPUT, err))
+			goto done;
+	free(report->outputs);
+	report->n_outputs = 0;
+	if (job->n_outputs &&
+	    !(report->outputs = calloc(job->n_outputs, sizeof *report->outputs))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < job->n_outputs; i++) {
+		const struct kudos_plugin_lib *lib =
+			kudos_registry_find(reg, job->outputs[i].plugin, KUDOS_PLUGIN_OUTPUT);
+		struct kudos_output_report *out = &report->outputs[report->n_outputs++];
+		out->plugin = lib->desc.name;
+		if (render_one(job, lib, &job->outputs[i], sources, store, opts, out, err))
+			goto done;
+	}
+	rc = 0;
+done:
+	free(sources);
+	return rc;
+}
+
+void kudos_run_report_free(struct kudos_run_report *r)
+{
+	for (size_t i = 0; i < r->n_outputs; i++)
+		free(r->outputs[i].first_file);
+	free(r->outputs);
+	r->outputs = NULL;
+	r->n_outputs = 0;
+}

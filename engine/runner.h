@@ -1,0 +1,51 @@
+/*
+ * Running a job: collect from every source (one transaction per source),
+ * curate (auto-approve rules), render every output through the gate.
+ * Messages for the user go to stderr through the plugins' log and the
+ * returned error; the summary counts come back in struct kudos_run_report.
+ */
+#ifndef KUDOS_ENGINE_RUNNER_H
+#define KUDOS_ENGINE_RUNNER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "job.h"
+#include "loader.h"
+#include "store.h"
+
+struct kudos_run_opts {
+	int verbosity;                  /* 0 quiet, 1 normal, 2 verbose */
+	int progress;                   /* draw progress on a terminal */
+	int dry_run;                    /* outputs write no files */
+	int64_t now;                    /* the clock, for the gate and audit */
+	int64_t run_time;               /* SOURCE_DATE_EPOCH or the clock */
+	volatile sig_atomic_t *stop;
+};
+
+struct kudos_output_report {
+	const char *plugin;
+	char *first_file;               /* absolute; NULL if none written */
+	long placed, skipped, refused;
+};
+
+struct kudos_run_report {
+	long n_new, n_updated, n_unchanged, n_invalid;
+	long approved;
+	struct kudos_output_report *outputs;
+	size_t n_outputs;
+};
+
+int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *reg,
+                      struct kudos_store *store, const struct kudos_run_opts *opts,
+                      struct kudos_run_report *report, struct kudos_error *err);
+int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
+                     const struct kudos_run_opts *opts, struct kudos_run_report *report,
+                     struct kudos_error *err);
+int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err);
+void kudos_run_report_free(struct kudos_run_report *r);
+
+#endif

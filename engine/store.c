@@ -1,0 +1,964 @@
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Schema migrations, applied in order; PRAGMA user_version counts how many
+ * have run.  Append only: a released migration is never edited. */
+static const char *const migrations[] = {
+	/* 1: the foundation schema */
+	"CREATE TABLE items ("
+	"  id TEXT PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  external_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  title TEXT, author_name TEXT, author_handle TEXT, author_url TEXT,"
+	"  author_avatar TEXT, author_role TEXT, language TEXT, permalink TEXT,"
+	"  in_reply_to TEXT,"
+	"  rating REAL, rating_scale REAL,"
+	"  created_at INTEGER, updated_at INTEGER,"
+	"  media TEXT NOT NULL DEFAULT '[]',"
+	"  meta TEXT NOT NULL DEFAULT '{}',"
+	"  badges INTEGER NOT NULL DEFAULT 0,"
+	"  content_hash TEXT NOT NULL,"
+	"  collected_at INTEGER NOT NULL,"
+	"  curation TEXT NOT NULL DEFAULT 'new'"
+	"    CHECK (curation IN ('new','approved','rejected')),"
+	"  rights TEXT NOT NULL DEFAULT 'none'"
+	"    CHECK (rights IN ('none','requested','granted','replied','denied','stale','revoked'))"
+	");"
+	"CREATE INDEX items_order ON items (created_at DESC, id);"
+	"CREATE INDEX items_source ON items (source);"
+	"CREATE TABLE grants ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id TEXT NOT NULL REFERENCES items(id),"
+	"  scopes TEXT NOT NULL,"
+	"  valid_from INTEGER, valid_until INTEGER,"
+	"  request_text TEXT, request_sent_at INTEGER,"
+	"  terms_url TEXT, terms_version TEXT,"
+	"  evidence_text TEXT, evidence_id TEXT, evidence_author TEXT, evidence_at INTEGER,"
+	"  consent_at INTEGER NOT NULL,"
+	"  credit TEXT NOT NULL DEFAULT 'full',"
+	"  actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX grants_item ON grants (item_id, id);"
+	"CREATE TABLE item_edits ("
+	"  item_id TEXT NOT NULL REFERENCES items(id),"
+	"  at INTEGER NOT NULL,"
+	"  old_hash TEXT NOT NULL, new_hash TEXT NOT NULL, old_text TEXT NOT NULL"
+	");"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  item_id TEXT, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	"  from_state TEXT, to_state TEXT, detail TEXT,"
+	"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL"
+	");"
+	"CREATE INDEX audit_item ON audit (item_id, seq);"
+	/* The trail is append-only: SQL cannot change or drop an entry through
+	 * kudos's own connection without first dropping these triggers, and
+	 * anything done behind kudos's back breaks the hash chain. */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TABLE cursors ("
+	"  source_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  PRIMARY KEY (source_key, key)"
+	");"
+	"CREATE TABLE optouts ("
+	"  author TEXT PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL"
+	");"
+	"CREATE TABLE publications ("
+	"  item_id TEXT, output TEXT NOT NULL, path TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (output, path, item_id)"
+	");",
+};
+
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* Statements used per item on the hot path of collect, prepared once. */
+enum {
+	ST_FIND,
+	ST_INSERT,
+	ST_UPDATE,
+	ST_EDIT,
+	ST_GRANT,
+	ST_SET_RIGHTS,
+	ST_AUDIT_TAIL,
+	ST_AUDIT_ADD,
+	ST_COUNT_
+};
+
+static const char *const stmt_sql[ST_COUNT_] = {
+	[ST_FIND] = "SELECT content_hash, text, rights FROM items WHERE id = ?1",
+	[ST_INSERT] =
+		"INSERT INTO items (id, source, external_id, kind, text, title,"
+		" author_name, author_handle, author_url, author_avatar, author_role,"
+		" language, permalink, in_reply_to, rating, rating_scale, created_at,"
+		" updated_at, media, meta, badges, content_hash, collected_at)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
+		"?18,?19,?20,?21,?22,?23)",
+	[ST_UPDATE] =
+		"UPDATE items SET kind=?4, text=?5, title=?6, author_name=?7,"
+		" author_handle=?8, author_url=?9, author_avatar=?10, author_role=?11,"
+		" language=?12, permalink=?13, in_reply_to=?14, rating=?15,"
+		" rating_scale=?16, created_at=?17, updated_at=?18, media=?19, meta=?20,"
+		" badges=?21, content_hash=?22 WHERE id=?1",
+	[ST_EDIT] = "INSERT INTO item_edits (item_id, at, old_hash, new_hash, old_text)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_GRANT] = "INSERT INTO grants (item_id, scopes, terms_url, terms_version,"
+		     " evidence_text, consent_at, actor) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+	[ST_SET_RIGHTS] = "UPDATE items SET rights = ?2 WHERE id = ?1",
+	[ST_AUDIT_TAIL] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
+			 " to_state, detail, prev_hash, hash)"
+			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+};
+
+struct kudos_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT_];
+	int depth; /* open transactions; inner ones are savepoints */
+};
+
+/* The hash that seals an audit entry: over the previous entry's hash and
+ * every column, so editing or removing any entry breaks every later one. */
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void audit_hash(const struct kudos_audit_entry *e, const char *prev, char hex[65])
+{
+	char num[48];
+	struct kudos_hasher *h = kudos_hasher_new();
+	if (!h) {
+		hex[0] = '\0';
+		return;
+	}
+	kudos_hasher_field(h, prev);
+	snprintf(num, sizeof num, "%lld", (long long)e->seq);
+	kudos_hasher_field(h, num);
+	snprintf(num, sizeof num, "%lld", (long long)e->at);
+	kudos_hasher_field(h, num);
+	kudos_hasher_field(h, e->item_id);
+	kudos_hasher_field(h, e->actor);
+	kudos_hasher_field(h, e->action);
+	kudos_hasher_field(h, e->from_state);
+	kudos_hasher_field(h, e->to_state);
+	kudos_hasher_field(h, e->detail);
+	kudos_hasher_end(h, hex);
+}
+
+static int db_fail(struct kudos_store *s, struct kudos_error *err, const char *doing)
+{
+	int code = sqlite3_errcode(s->db);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return kudos_fail(err, KUDOS_EXIT_FAIL,
+		                  "store %s: %s: another kudos process kept the store "
+		                  "busy too long; try again when it has finished",
+		                  s->path, doing);
+	return kudos_fail(err, KUDOS_EXIT_FAIL, "store %s: %s: %s", s->path, doing,
+	                  sqlite3_errmsg(s->db));
+}
+
+static int prepare(struct kudos_store *s, const char *sql, sqlite3_stmt **st,
+                   struct kudos_error *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_fail(s, err, "preparing a query");
+	return 0;
+}
+
+/* A cached statement, reset and unbound, ready for binding. */
+static sqlite3_stmt *cached(struct kudos_store *s, int which)
+{
+	sqlite3_stmt *st = s->st[which];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int exec(struct kudos_store *s, const char *sql, struct kudos_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "store %s: %s", s->path,
+		           msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int migrate(struct kudos_store *s, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "PRAGMA user_version", &st, err))
+		return -1;
+	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (version > (int)N_MIGRATIONS)
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "store %s has schema version %d, newer than this kudos "
+		                  "knows (%zu); use a newer kudos",
+		                  s->path, version, N_MIGRATIONS);
+	for (size_t v = (size_t)version; v < N_MIGRATIONS; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", v + 1);
+		if (kudos_store_begin(s, err) || exec(s, migrations[v], err) ||
+		    exec(s, pragma, err) || kudos_store_commit(s, err)) {
+			kudos_store_rollback(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int kudos_store_open(const char *path, struct kudos_store **out,
+                     struct kudos_error *err)
+{
+	struct kudos_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "store %s: out of memory", path);
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	                    NULL) != SQLITE_OK) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot open store %s: %s; check the "
+		           "folder exists and is writable", path,
+		           s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, 10000);
+	/* journal_mode answers with a row; a file that is not a database
+	 * fails here with SQLITE_NOTADB. */
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                 " PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
+		int notadb = sqlite3_errcode(s->db) == SQLITE_NOTADB;
+		kudos_fail(err, notadb ? KUDOS_EXIT_INPUT : KUDOS_EXIT_FAIL,
+		           "cannot open store %s: %s%s", path, msg ? msg : "",
+		           notadb ? " (is --store pointing at the right file?)" : "");
+		sqlite3_free(msg);
+		goto fail;
+	}
+	if (migrate(s, err))
+		goto fail;
+	for (int i = 0; i < ST_COUNT_; i++)
+		if (prepare(s, stmt_sql[i], &s->st[i], err))
+			goto fail;
+	*out = s;
+	return 0;
+fail:
+	kudos_store_close(s);
+	return -1;
+}
+
+void kudos_store_close(struct kudos_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < ST_COUNT_; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *kudos_store_path(const struct kudos_store *s)
+{
+	return s->path;
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE, inner ones are
+ * savepoints, so a dry run can wrap a whole run in one transaction that
+ * it rolls back while each step still commits "its" part. */
+int kudos_store_begin(struct kudos_store *s, struct kudos_error *err)
+{
+	char sql[48];
+	if (s->depth == 0)
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof sql, "SAVEPOINT kudos_%d", s->depth);
+	if (exec(s, sql, err))
+		return -1;
+	s->depth++;
+	return 0;
+}
+
+int kudos_store_commit(struct kudos_store *s, struct kudos_error *err)
+{
+	char sql[48];
+	if (s->depth <= 0)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "store %s: commit without a transaction",
+		                  s->path);
+	if (s->depth == 1)
+		snprintf(sql, sizeof sql, "COMMIT");
+	else
+		snprintf(sql, sizeof sql, "RELEASE kudos_%d", s->depth - 1);
+	if (exec(s, sql, err))
+		return -1;
+	s->depth--;
+	return 0;
+}
+
+void kudos_store_rollback(struct kudos_store *s)
+{
+	char sql[80];
+	if (s->depth <= 0)
+		return;
+	s->depth--;
+	if (s->depth == 0)
+		snprintf(sql, sizeof sql, "ROLLBACK");
+	else
+		snprintf(sql, sizeof sql, "ROLLBACK TO kudos_%d; RELEASE kudos_%d", s->depth,
+		         s->depth);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+/* Append one entry to the audit chain. */
+static int audit_add(struct kudos_store *s, int64_t now, const char *item_id,
+                     const char *actor, const char *action, const char *from,
+                     const char *to, const char *detail, struct kudos_error *err)
+{
+	sqlite3_stmt *st = cached(s, ST_AUDIT_TAIL);
+	struct kudos_audit_entry e = {1, now, item_id, actor, action, from, to, detail};
+	char prev[65] = GENESIS_HASH, hash[65];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		e.seq = sqlite3_column_int64(st, 0) + 1;
+		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE) {
+		return db_fail(s, err, "reading the audit trail");
+	}
+	sqlite3_reset(st);
+	audit_hash(&e, prev, hash);
+	st = cached(s, ST_AUDIT_ADD);
+	sqlite3_bind_int64(st, 1, e.seq);
+	sqlite3_bind_int64(st, 2, now);
+	bind_text(st, 3, item_id);
+	bind_text(st, 4, actor);
+	bind_text(st, 5, action);
+	bind_text(st, 6, from);
+	bind_text(st, 7, to);
+	bind_text(st, 8, detail);
+	bind_text(st, 9, prev);
+	bind_text(st, 10, hash);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(s, err, "appending to the audit trail");
+	return 0;
+}
+
+static char *media_json(const struct kudos_item *it)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < it->n_media; i++) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, m);
+		cJSON_AddStringToObject(m, "type", it->media[i].type);
+		cJSON_AddStringToObject(m, "url", it->media[i].url);
+		if (it->media[i].alt)
+			cJSON_AddStringToObject(m, "alt", it->media[i].alt);
+	}
+	char *out = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	return out;
+}
+
+static char *meta_json(const struct kudos_item *it)
+{
+	cJSON *obj = cJSON_CreateObject();
+	for (size_t i = 0; obj && i < it->n_meta; i++)
+		cJSON_AddStringToObject(obj, it->meta[i].key, it->meta[i].value);
+	char *out = obj ? cJSON_PrintUnformatted(obj) : NULL;
+	cJSON_Delete(obj);
+	return out;
+}
+
+/* Bind every column of the item for ST_INSERT / ST_UPDATE.  An update
+ * keeps the first collection time, so it has no ?23 and that bind is a
+ * harmless SQLITE_RANGE; ?2 and ?3 are likewise unused by the update. */
+static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
+                     const char *hash, int64_t now)
+{
+	char *media = media_json(it), *meta = meta_json(it);
+	if (!media || !meta) {
+		free(media);
+		free(meta);
+		return -1;
+	}
+	static const int text_cols[][2] = {
+		{1, KUDOS_FIELD_ID},           {2, KUDOS_FIELD_SOURCE},
+		{3, KUDOS_FIELD_EXTERNAL_ID},  {4, KUDOS_FIELD_KIND},
+		{5, KUDOS_FIELD_TEXT},         {6, KUDOS_FIELD_TITLE},
+		{7, KUDOS_FIELD_AUTHOR_NAME},  {8, KUDOS_FIELD_AUTHOR_HANDLE},
+		{9, KUDOS_FIELD_AUTHOR_URL},   {10, KUDOS_FIELD_AUTHOR_AVATAR},
+		{11, KUDOS_FIELD_AUTHOR_ROLE}, {12, KUDOS_FIELD_LANGUAGE},
+		{13, KUDOS_FIELD_PERMALINK},   {14, KUDOS_FIELD_IN_REPLY_TO},
+	};
+	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
+		bind_text(st, text_cols[i][0], it->field[text_cols[i][1]]);
+	if (it->has_rating) {
+		sqlite3_bind_double(st, 15, it->rating);
+		sqlite3_bind_double(st, 16, it->rating_scale);
+	}
+	for (int t = 0; t < 2; t++)
+		if (it->has_time[t])
+			sqlite3_bind_int64(st, 17 + t, it->time[t]);
+	sqlite3_bind_text(st, 19, media, -1, free);
+	sqlite3_bind_text(st, 20, meta, -1, free);
+	sqlite3_bind_int64(st, 21, it->badges);
+	bind_text(st, 22, hash);
+	sqlite3_bind_int64(st, 23, now);
+	return 0;
+}
+
+static int set_rights(struct kudos_store *s, const char *id, const char *state,
+                      struct kudos_error *err)
+{
+	sqlite3_stmt *st = cached(s, ST_SET_RIGHTS);
+	bind_text(st, 1, id);
+	bind_text(st, 2, state);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(s, err, "updating rights");
+	return 0;
+}
+
+static int grant_consent(struct kudos_store *s, const struct kudos_item *it,
+                         const char *actor, const struct kudos_terms *terms,
+                         int64_t now, struct kudos_error *err)
+{
+	const char *id = it->field[KUDOS_FIELD_ID];
+	sqlite3_stmt *st = cached(s, ST_GRANT);
+	bind_text(st, 1, id);
+	bind_text(st, 2, it->consent_scopes);
+	bind_text(st, 3, terms ? terms->url : NULL);
+	bind_text(st, 4, terms ? terms->version : NULL);
+	bind_text(st, 5, it->consent_evidence);
+	sqlite3_bind_int64(st, 6, now);
+	bind_text(st, 7, actor);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(s, err, "recording consent");
+	char detail[256];
+	snprintf(detail, sizeof detail, "scopes %s; evidence: %s", it->consent_scopes,
+	         it->consent_evidence ? it->consent_evidence : "");
+	if (set_rights(s, id, "granted", err) ||
+	    audit_add(s, now, id, actor, "grant", "none", "granted", detail, err))
+		return -1;
+	return 0;
+}
+
+int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
+                       const char *actor, const struct kudos_terms *terms,
+                       int64_t now, int *outcome, struct kudos_error *err)
+{
+	const char *id = it->field[KUDOS_FIELD_ID];
+	char hash[65], old_hash[65] = "", rights[16] = "none";
+	char *old_text = NULL;
+	int found = 0, rc = -1;
+	kudos_item_content_hash(it, hash);
+
+	sqlite3_stmt *st = cached(s, ST_FIND);
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		found = 1;
+		snprintf(old_hash, sizeof old_hash, "%s", (const char *)sqlite3_column_text(st, 0));
+		old_text = strdup((const char *)sqlite3_column_text(st, 1));
+		snprintf(rights, sizeof rights, "%s", (const char *)sqlite3_column_text(st, 2));
+		if (!old_text) {
+			kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+			goto done;
+		}
+	} else if (step != SQLITE_DONE) {
+		db_fail(s, err, "looking up an item");
+		goto done;
+	}
+	sqlite3_reset(st);
+
+	if (found && strcmp(old_hash, hash) == 0) {
+		*outcome = KUDOS_UPSERT_UNCHANGED;
+	} else {
+		st = cached(s, found ? ST_UPDATE : ST_INSERT);
+		if (bind_item(st, it, hash, now)) {
+			kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+			goto done;
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_fail(s, err, found ? "updating an item" : "inserting an item");
+			goto done;
+		}
+		if (found) {
+			st = cached(s, ST_EDIT);
+			bind_text(st, 1, id);
+			sqlite3_bind_int64(st, 2, now);
+			bind_text(st, 3, old_hash);
+			bind_text(st, 4, hash);
+			bind_text(st, 5, old_text);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				db_fail(s, err, "recording an upstream edit");
+				goto done;
+			}
+			char detail[160];
+			snprintf(detail, sizeof detail, "content hash %.12s -> %.12s", old_hash, hash);
+			if (audit_add(s, now, id, actor, "edited_upstream", NULL, NULL, detail, err))
+				goto done;
+		}
+		*outcome = found ? KUDOS_UPSERT_UPDATED : KUDOS_UPSERT_NEW;
+	}
+	if (it->consent_scopes && strcmp(rights, "none") == 0 &&
+	    grant_consent(s, it, actor, terms, now, err))
+		goto done;
+	rc = 0;
+done:
+	free(old_text);
+	return rc;
+}
+
+/* ---- reading items --------------------------------------------------- */
+
+#define ITEM_COLUMNS                                                            \
+	"i.id, i.source, i.external_id, i.kind, i.text, i.title, i.author_name,"  \
+	" i.author_handle, i.author_url, i.author_avatar, i.author_role,"         \
+	" i.language, i.permalink, i.in_reply_to, i.rating, i.rating_scale,"      \
+	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
+	" i.collected_at, i.curation, i.rights,"                                  \
+	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
+	" g.consent_at "                                                          \
+	"FROM items i LEFT JOIN grants g ON g.id ="                               \
+	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int load_json_parts(struct kudos_item *it, const char *media, const char *meta)
+{
+	int rc = -1;
+	cJSON *m = media ? cJSON_Parse(media) : NULL, *x = meta ? cJSON_Parse(meta) : NULL;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, m)
+	{
+		const char *alt = cJSON_GetStringValue(cJSON_GetObjectItem(e, "alt"));
+		if (kudos_item_add_media(it, cJSON_GetStringValue(cJSON_GetObjectItem(e, "type")),
+		                         cJSON_GetStringValue(cJSON_GetObjectItem(e, "url")), alt))
+			goto done;
+	}
+	cJSON_ArrayForEach(e, x)
+	{
+		if (cJSON_IsString(e) && kudos_item_set_meta(it, e->string, e->valuestring))
+			goto done;
+	}
+	rc = 0;
+done:
+	cJSON_Delete(m);
+	cJSON_Delete(x);
+	return rc;
+}
+
+static struct kudos_item *row_to_item(sqlite3_stmt *st)
+{
+	static const int fields[] = {
+		KUDOS_FIELD_ID,            KUDOS_FIELD_SOURCE,      KUDOS_FIELD_EXTERNAL_ID,
+		KUDOS_FIELD_KIND,          KUDOS_FIELD_TEXT,        KUDOS_FIELD_TITLE,
+		KUDOS_FIELD_AUTHOR_NAME,   KUDOS_FIELD_AUTHOR_HANDLE, KUDOS_FIELD_AUTHOR_URL,
+		KUDOS_FIELD_AUTHOR_AVATAR, KUDOS_FIELD_AUTHOR_ROLE, KUDOS_FIELD_LANGUAGE,
+		KUDOS_FIELD_PERMALINK,     KUDOS_FIELD_IN_REPLY_TO,
+	};
+	struct kudos_item *it = calloc(1, sizeof *it);
+	if (!it)
+		return NULL;
+	for (int i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
+		if (kudos_item_put(it, fields[i], col_text(st, i)))
+			goto fail;
+	if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+		it->has_rating = 1;
+		it->rating = sqlite3_column_double(st, 14);
+		it->rating_scale = sqlite3_column_double(st, 15);
+	}
+	for (int t = 0; t < 2; t++) {
+		if (sqlite3_column_type(st, 16 + t) != SQLITE_NULL) {
+			it->has_time[t] = 1;
+			it->time[t] = sqlite3_column_int64(st, 16 + t);
+		}
+	}
+	if (load_json_parts(it, col_text(st, 18), col_text(st, 19)))
+		goto fail;
+	it->badges = (unsigned)sqlite3_column_int64(st, 20);
+	it->collected_at = sqlite3_column_int64(st, 22);
+	if (kudos_item_put(it, KUDOS_FIELD_CONTENT_HASH, col_text(st, 21)) ||
+	    kudos_item_put(it, KUDOS_FIELD_CURATION, col_text(st, 23)) ||
+	    kudos_item_put(it, KUDOS_FIELD_RIGHTS, col_text(st, 24)))
+		goto fail;
+	if (sqlite3_column_type(st, 25) != SQLITE_NULL) {
+		it->has_grant = 1;
+		it->grant.scopes = strdup(col_text(st, 25));
+		it->grant.from = sqlite3_column_int64(st, 26);
+		it->grant.until = sqlite3_column_int64(st, 27);
+		it->grant.evidence = col_text(st, 28) ? strdup(col_text(st, 28)) : NULL;
+		it->grant.credit = strdup(col_text(st, 29));
+		it->grant.consent_at = sqlite3_column_int64(st, 30);
+		if (!it->grant.scopes || !it->grant.credit)
+			goto fail;
+		/* Scopes are shown only while the grant is in force. */
+		if (strcmp(col_text(st, 24), "granted") == 0 &&
+		    kudos_item_put(it, KUDOS_FIELD_SCOPES, it->grant.scopes))
+			goto fail;
+	}
+	char *credit = kudos_item_credit(it);
+	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
+	free(credit);
+	if (rc)
+		goto fail;
+	return it;
+fail:
+	kudos_item_free(it);
+	return NULL;
+}
+
+int kudos_store_get(struct kudos_store *s, const char *id,
+                    struct kudos_item **out, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (prepare(s, "SELECT " ITEM_COLUMNS "WHERE i.id = ?1", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "no item with id '%s' in store %s; `kudos list` shows the ids",
+		           id, s->path);
+		goto done;
+	}
+	if (step != SQLITE_ROW) {
+		db_fail(s, err, "reading an item");
+		goto done;
+	}
+	if (!(*out = row_to_item(st))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
+                     kudos_store_each_fn fn, void *ud, struct kudos_error *err)
+{
+	static const struct kudos_query all = {0};
+	sqlite3_stmt *st = NULL;
+	char *sources = NULL;
+	int rc = -1;
+	if (!q)
+		q = &all;
+	/* The source set travels as a JSON array bound to one parameter, so
+	 * the SQL text never depends on the input. */
+	if (q->sources) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; arr && q->sources[i]; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(q->sources[i]));
+		sources = arr ? cJSON_PrintUnformatted(arr) : NULL;
+		cJSON_Delete(arr);
+		if (!sources)
+			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	}
+	if (prepare(s,
+	            "SELECT " ITEM_COLUMNS
+	            "WHERE (?1 IS NULL OR i.curation = ?1) AND (?2 IS NULL OR i.rights = ?2)"
+	            " AND (?3 IS NULL OR i.source = ?3)"
+	            " AND (?4 IS NULL OR i.source IN (SELECT value FROM json_each(?4)))"
+	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
+	            &st, err))
+		goto done;
+	bind_text(st, 1, q->curation);
+	bind_text(st, 2, q->rights);
+	bind_text(st, 3, q->source);
+	bind_text(st, 4, sources);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kudos_item *it = row_to_item(st);
+		if (!it) {
+			kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+			goto done;
+		}
+		int stop = fn(ud, it);
+		kudos_item_free(it);
+		if (stop) {
+			rc = stop;
+			goto done;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		db_fail(s, err, "reading items");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(sources);
+	return rc;
+}
+
+/* ---- curation -------------------------------------------------------- */
+
+int kudos_store_set_curation(struct kudos_store *s, const char *id,
+                             const char *state, const char *actor,
+                             const char *reason, int64_t now, int *changed,
+                             struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *from = NULL;
+	int rc = -1;
+	if (strcmp(state, "new") && strcmp(state, "approved") && strcmp(state, "rejected"))
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "unknown curation state '%s' (use new, approved or rejected)",
+		                  state);
+	if (prepare(s, "SELECT curation FROM items WHERE id = ?1", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "no item with id '%s' in store %s; `kudos list` shows the ids",
+		           id, s->path);
+		goto done;
+	}
+	if (step != SQLITE_ROW || !(from = strdup(col_text(st, 0)))) {
+		db_fail(s, err, "reading an item");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	*changed = strcmp(from, state) != 0;
+	if (!*changed) {
+		rc = 0;
+		goto done;
+	}
+	if (prepare(s, "UPDATE items SET curation = ?2 WHERE id = ?1", &st, err))
+		goto done;
+	bind_text(st, 1, id);
+	bind_text(st, 2, state);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, err, "updating curation");
+		goto done;
+	}
+	if (audit_add(s, now, id, actor, "curation", from, state, reason, err))
+		goto done;
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(from);
+	return rc;
+}
+
+int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
+                          int *out, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT 1 FROM optouts WHERE author = ?1 OR author = ?2", &st, err))
+		return -1;
+	bind_text(st, 1, it->field[KUDOS_FIELD_AUTHOR_NAME]);
+	bind_text(st, 2, it->field[KUDOS_FIELD_AUTHOR_HANDLE]);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(s, err, "reading the opt-out list");
+	*out = step == SQLITE_ROW;
+	return 0;
+}
+
+/* ---- cursors, publications, aggregate -------------------------------- */
+
+int kudos_store_cursor_get(struct kudos_store *s, const char *source_key,
+                           const char *key, char **value, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT value FROM cursors WHERE source_key = ?1 AND key = ?2",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, source_key);
+	bind_text(st, 2, key);
+	int step = sqlite3_step(st);
+	*value = NULL;
+	if (step == SQLITE_ROW && !(*value = strdup(col_text(st, 0))))
+		step = SQLITE_NOMEM;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(s, err, "reading a source cursor");
+	return 0;
+}
+
+int kudos_store_cursor_set(struct kudos_store *s, const char *source_key,
+                           const char *key, const char *value,
+                           struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "INSERT INTO cursors (source_key, key, value) VALUES (?1, ?2, ?3)"
+	               " ON CONFLICT (source_key, key) DO UPDATE SET value = excluded.value",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, source_key);
+	bind_text(st, 2, key);
+	bind_text(st, 3, value);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "saving a source cursor");
+	return 0;
+}
+
+int kudos_store_record_publication(struct kudos_store *s, const char *item_id,
+                                   const char *output, const char *path,
+                                   int64_t now, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "INSERT INTO publications (item_id, output, path, at)"
+	               " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET at = excluded.at",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, item_id);
+	bind_text(st, 2, output);
+	bind_text(st, 3, path);
+	sqlite3_bind_int64(st, 4, now);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "recording a published file");
+	return 0;
+}
+
+int kudos_store_publications(struct kudos_store *s, const char *item_id,
+                             kudos_publication_fn fn, void *ud, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT output, path, at FROM publications WHERE item_id = ?1"
+	               " ORDER BY at, output, path", &st, err))
+		return -1;
+	bind_text(st, 1, item_id);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ud, col_text(st, 0), col_text(st, 1), sqlite3_column_int64(st, 2)))
+			break;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(s, err, "reading publications");
+	return 0;
+}
+
+int kudos_store_aggregate(struct kudos_store *s, const char *const *sources,
+                          int64_t *count, double *average,
+                          struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *set = NULL;
+	int rc = -1;
+	if (sources) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; arr && sources[i]; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(sources[i]));
+		set = arr ? cJSON_PrintUnformatted(arr) : NULL;
+		cJSON_Delete(arr);
+		if (!set)
+			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	}
+	if (prepare(s, "SELECT count(*), avg(rating * 5.0 / rating_scale) FROM items"
+	               " WHERE rating IS NOT NULL AND rating_scale > 0"
+	               " AND (?1 IS NULL OR source IN (SELECT value FROM json_each(?1)))",
+	            &st, err))
+		goto done;
+	bind_text(st, 1, set);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(s, err, "computing the aggregate rating");
+		goto done;
+	}
+	*count = sqlite3_column_int64(st, 0);
+	*average = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 1);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(set);
+	return rc;
+}
+
+/* ---- audit ----------------------------------------------------------- */
+
+static int audit_walk(struct kudos_store *s, const char *item_id, int verify,
+                      kudos_audit_fn fn, void *ud, int64_t *entries,
+                      int64_t *bad_seq, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[65] = GENESIS_HASH, hash[65];
+	int64_t n = 0, expect_seq = 1;
+	int rc = -1;
+	if (prepare(s, "SELECT seq, at, item_id, actor, action, from_state, to_state,"
+	               " detail, prev_hash, hash FROM audit"
+	               " WHERE ?1 IS NULL OR item_id = ?1 ORDER BY seq",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, item_id);
+	if (bad_seq)
+		*bad_seq = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kudos_audit_entry e = {
+			sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			col_text(st, 2), col_text(st, 3), col_text(st, 4), col_text(st, 5),
+			col_text(st, 6), col_text(st, 7),
+		};
+		n++;
+		if (verify) {
+			audit_hash(&e, prev, hash);
+			/* A gap in the sequence is a deleted entry. */
+			if (e.seq != expect_seq || strcmp(prev, col_text(st, 8)) != 0 ||
+			    strcmp(hash, col_text(st, 9)) != 0) {
+				*bad_seq = e.seq;
+				break;
+			}
+			snprintf(prev, sizeof prev, "%s", hash);
+			expect_seq++;
+		}
+		if (fn && fn(ud, &e))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(s, err, "reading the audit trail");
+		goto done;
+	}
+	if (entries)
+		*entries = n;
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kudos_store_audit_verify(struct kudos_store *s, int64_t *entries,
+                             int64_t *bad_seq, struct kudos_error *err)
+{
+	return audit_walk(s, NULL, 1, NULL, NULL, entries, bad_seq, err);
+}
+
+int kudos_store_history(struct kudos_store *s, const char *item_id,
+                        kudos_audit_fn fn, void *ud, struct kudos_error *err)
+{
+	return audit_walk(s, item_id, 0, fn, ud, NULL, NULL, err);
+}

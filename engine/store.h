@@ -1,0 +1,128 @@
+/*
+ * The store: one SQLite file holding items, their curation and rights
+ * states, grants, upstream edits, the audit trail, source cursors and what
+ * outputs published.  This module is the only place in kudos that speaks
+ * SQL; everything goes through prepared statements.
+ *
+ * The file is opened in WAL mode with a busy timeout, so a second kudos
+ * process on the same store waits instead of failing.  The schema is
+ * versioned with PRAGMA user_version and migrated forward on open.
+ *
+ * Writes that belong together are wrapped by the caller in
+ * kudos_store_begin() / kudos_store_commit() (or _rollback()); functions
+ * that change state write their audit entry in the same transaction.
+ */
+#ifndef KUDOS_ENGINE_STORE_H
+#define KUDOS_ENGINE_STORE_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "item.h"
+
+struct kudos_store;
+
+/* Open (creating when missing) the store at `path`. */
+int kudos_store_open(const char *path, struct kudos_store **out,
+                     struct kudos_error *err);
+void kudos_store_close(struct kudos_store *s);
+const char *kudos_store_path(const struct kudos_store *s);
+
+/* BEGIN IMMEDIATE: takes the write lock now, waiting for other writers. */
+int kudos_store_begin(struct kudos_store *s, struct kudos_error *err);
+int kudos_store_commit(struct kudos_store *s, struct kudos_error *err);
+void kudos_store_rollback(struct kudos_store *s);
+
+enum kudos_upsert_outcome {
+	KUDOS_UPSERT_NEW = 0,
+	KUDOS_UPSERT_UPDATED = 1,  /* the content hash changed upstream */
+	KUDOS_UPSERT_UNCHANGED = 2
+};
+
+/* Terms in force for consent that comes with content, from the job. */
+struct kudos_terms {
+	const char *url, *version;
+};
+
+/* Insert or update one collected item.  An item seen before with the same
+ * content hash changes nothing; a different hash updates it, keeps the old
+ * text in the edit history and audits the edit.  Consent carried by the
+ * item grants it if its rights are still `none`.  `actor` names the source
+ * in the audit trail.  Call inside a transaction. */
+int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
+                       const char *actor, const struct kudos_terms *terms,
+                       int64_t now, int *outcome, struct kudos_error *err);
+
+/* Load one item with its states and current grant.  (transfer full)
+ * RETURN VALUE -1 with KUDOS_EXIT_INPUT if no item has that id. */
+int kudos_store_get(struct kudos_store *s, const char *id,
+                    struct kudos_item **out, struct kudos_error *err);
+
+/* Which items kudos_store_each() visits; NULL members match everything. */
+struct kudos_query {
+	const char *curation;
+	const char *rights;
+	const char *source;
+	const char *const *sources; /* NULL-terminated set, or NULL */
+};
+
+/* Called per item, newest first (created time, then id).  `it` is
+ * (transfer none) but the callee may change it: it is loaded for this call
+ * alone and freed when the call returns.  Return non-zero to stop; that
+ * value is returned. */
+typedef int (*kudos_store_each_fn)(void *ud, struct kudos_item *it);
+int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
+                     kudos_store_each_fn fn, void *ud, struct kudos_error *err);
+
+/* Set an item's curation state (new, approved, rejected) and audit it.
+ * *changed says whether it differed.  RETURN VALUE -1 with
+ * KUDOS_EXIT_INPUT for an unknown id or state. */
+int kudos_store_set_curation(struct kudos_store *s, const char *id,
+                             const char *state, const char *actor,
+                             const char *reason, int64_t now, int *changed,
+                             struct kudos_error *err);
+
+/* Whether an author (by name or handle) is on the opt-out list. */
+int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
+                          int *out, struct kudos_error *err);
+
+/* Per-source saved state. *value is (transfer full) or NULL. */
+int kudos_store_cursor_get(struct kudos_store *s, const char *source_key,
+                           const char *key, char **value, struct kudos_error *err);
+int kudos_store_cursor_set(struct kudos_store *s, const char *source_key,
+                           const char *key, const char *value,
+                           struct kudos_error *err);
+
+/* Remember that `output` wrote `path` for `item_id` (NULL item: a file of
+ * the whole output, like the widget). */
+int kudos_store_record_publication(struct kudos_store *s, const char *item_id,
+                                   const char *output, const char *path,
+                                   int64_t now, struct kudos_error *err);
+
+/* The files that hold `item_id`, oldest first. */
+typedef int (*kudos_publication_fn)(void *ud, const char *output, const char *path,
+                                    int64_t at);
+int kudos_store_publications(struct kudos_store *s, const char *item_id,
+                             kudos_publication_fn fn, void *ud, struct kudos_error *err);
+
+/* Rating count and average (each scaled to 5) over the items of the
+ * given sources (NULL-terminated; NULL means all). */
+int kudos_store_aggregate(struct kudos_store *s, const char *const *sources,
+                          int64_t *count, double *average,
+                          struct kudos_error *err);
+
+/* Walk the audit chain.  *entries gets the count; *bad_seq the first entry
+ * whose hash does not match (0 when the chain is intact). */
+int kudos_store_audit_verify(struct kudos_store *s, int64_t *entries,
+                             int64_t *bad_seq, struct kudos_error *err);
+
+/* One audit entry, as kudos history prints it. */
+struct kudos_audit_entry {
+	int64_t seq, at;
+	const char *item_id, *actor, *action, *from_state, *to_state, *detail;
+};
+typedef int (*kudos_audit_fn)(void *ud, const struct kudos_audit_entry *e);
+int kudos_store_history(struct kudos_store *s, const char *item_id,
+                        kudos_audit_fn fn, void *ud, struct kudos_error *err);
+
+#endif

@@ -1,0 +1,164 @@
+#include "text.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <utf8proc.h>
+
+int kudos_utf8_valid(const char *s, size_t len)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0 || cp == 0)
+			return 0;
+		p += n;
+		left -= n;
+	}
+	return 1;
+}
+
+char *kudos_utf8_nfc(const char *s)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+	                                  UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+	                                          UTF8PROC_COMPOSE);
+	if (n < 0)
+		return NULL;
+	return (char *)out;
+}
+
+void kudos_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(d, data, len);
+	sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+struct kudos_hasher {
+	crypto_hash_sha256_state st;
+};
+
+struct kudos_hasher *kudos_hasher_new(void)
+{
+	struct kudos_hasher *h = malloc(sizeof *h);
+	if (h)
+		crypto_hash_sha256_init(&h->st);
+	return h;
+}
+
+void kudos_hasher_field(struct kudos_hasher *h, const char *s)
+{
+	/* 0x1e marks an absent field, 0x1f ends a present one: neither can
+	 * appear in valid item text. */
+	static const unsigned char absent = 0x1e, sep = 0x1f;
+	if (!s) {
+		crypto_hash_sha256_update(&h->st, &absent, 1);
+		return;
+	}
+	crypto_hash_sha256_update(&h->st, (const unsigned char *)s, strlen(s));
+	crypto_hash_sha256_update(&h->st, &sep, 1);
+}
+
+void kudos_hasher_end(struct kudos_hasher *h, char hex[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h->st, d);
+	sodium_bin2hex(hex, 65, d, sizeof d);
+	free(h);
+}
+
+void kudos_time_format(int64_t utc, char buf[21])
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, 21, "1970-01-01T00:00:00Z");
+		return;
+	}
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int kudos_time_parse(const char *s, int64_t *utc)
+{
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0, se = 0, off = 0;
+	if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits(s + 8, 2, &d))
+		return -1;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(p, 2, &h) || p[2] != ':' || digits(p + 3, 2, &mi))
+			return -1;
+		p += 5;
+		if (*p == ':') {
+			if (digits(p + 1, 2, &se))
+				return -1;
+			p += 3;
+			if (*p == '.' || *p == ',') {
+				p++;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p == '-' ? -1 : 1, oh, om;
+			p++;
+			if (digits(p, 2, &oh))
+				return -1;
+			p += 2;
+			if (*p == ':')
+				p++;
+			if (digits(p, 2, &om))
+				return -1;
+			p += 2;
+			if (oh > 23 || om > 59)
+				return -1;
+			off = sign * (oh * 3600 + om * 60);
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	time_t t = timegm(&tm);
+	/* timegm normalises 31 February into March: refuse such dates. */
+	struct tm back;
+	if (!gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
+		return -1;
+	*utc = (int64_t)t - off;
+	return 0;
+}
+
+int kudos_streq_ci(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}

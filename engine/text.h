@@ -1,0 +1,39 @@
+/*
+ * Text utilities shared by the engine: UTF-8 checks and NFC normalisation
+ * (utf8proc), SHA-256 digests (libsodium), and RFC 3339 times.
+ */
+#ifndef KUDOS_ENGINE_TEXT_H
+#define KUDOS_ENGINE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* RETURN VALUE 1 if `s` (len bytes) is valid UTF-8 without NUL bytes. */
+int kudos_utf8_valid(const char *s, size_t len);
+
+/* `s` in Unicode NFC.  RETURN VALUE (transfer full), or NULL when `s` is
+ * not valid UTF-8 or memory ran out. */
+char *kudos_utf8_nfc(const char *s);
+
+/* Hex SHA-256 of `len` bytes; `hex` must hold 65 bytes. */
+void kudos_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* Incremental SHA-256 over a sequence of fields, each separated by a unit
+ * separator so that ("ab","c") and ("a","bc") differ.  NULL fields hash
+ * as distinct from "". */
+struct kudos_hasher;
+struct kudos_hasher *kudos_hasher_new(void);
+void kudos_hasher_field(struct kudos_hasher *h, const char *s);
+void kudos_hasher_end(struct kudos_hasher *h, char hex[65]); /* frees h */
+
+/* "2026-03-01T09:30:00Z".  `buf` holds at least 21 bytes. */
+void kudos_time_format(int64_t utc, char buf[21]);
+
+/* Parse "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS[.frac]]" with
+ * "Z", "+HH:MM", "+HHMM" or nothing (UTC).  RETURN VALUE 0 and *utc, or -1. */
+int kudos_time_parse(const char *s, int64_t *utc);
+
+/* Case-insensitive ASCII comparison, for keywords. */
+int kudos_streq_ci(const char *a, const char *b);
+
+#endif

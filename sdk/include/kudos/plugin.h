@@ -1,0 +1,359 @@
+/*
+ * kudos plugin ABI.
+ *
+ * A plugin is a shared object that exports one function, kudos_plugin_entry(),
+ * returning a pointer to a static descriptor (struct kudos_plugin).  The host
+ * checks the descriptor, allocates the plugin's context (context_size bytes,
+ * zeroed), fills it from the job's configuration through the plugin's config
+ * table, and then calls the callbacks of the plugin's kind.  Every callback
+ * receives the host's service table (struct kudos_host), the plugin's
+ * instance handle and its context.
+ *
+ * Versioning: KUDOS_ABI_VERSION is (major << 16 | minor).  A plugin loads if
+ * its major equals the host's and its minor is not newer.  Every struct that
+ * crosses the boundary starts with its size; the structs and the host table
+ * only ever grow at the end, so a plugin built against an older minor sees a
+ * prefix of what the host offers.  Enumerations are append-only as well.
+ *
+ * Ownership is written beside every call, as in GStreamer:
+ *   (transfer none)  the receiver borrows; the giver keeps ownership.  A
+ *                    pointer the host lends is valid until the callback
+ *                    that received it returns, unless said otherwise.
+ *   (transfer full)  ownership moves to the receiver, who must release it.
+ * Setters always copy their string arguments.
+ *
+ * Status codes: every int-returning call returns KUDOS_OK (0) on success or
+ * a negative KUDOS_E* code.  A plugin callback that fails returns a negative
+ * code after calling host->set_error() with a sentence naming what failed
+ * and what the user can do about it.
+ */
+#ifndef KUDOS_PLUGIN_H
+#define KUDOS_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KUDOS_ABI_MAJOR 1
+#define KUDOS_ABI_MINOR 0
+#define KUDOS_ABI_VERSION ((uint32_t)((KUDOS_ABI_MAJOR << 16) | KUDOS_ABI_MINOR))
+
+/* The symbol the loader looks up in every plugin. */
+#define KUDOS_PLUGIN_ENTRY_SYMBOL "kudos_plugin_entry"
+
+#if defined(__GNUC__)
+#define KUDOS_EXPORT __attribute__((visibility("default")))
+#define KUDOS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define KUDOS_EXPORT
+#define KUDOS_PRINTF(fmt, args)
+#endif
+
+/* Status codes. */
+enum {
+	KUDOS_OK = 0,
+	KUDOS_EINVAL = -1,  /* bad input: a payload, a value, an argument */
+	KUDOS_ENOMEM = -2,  /* out of memory */
+	KUDOS_EIO = -3,     /* a file could not be read or written */
+	KUDOS_ESTOP = -4,   /* the user asked to stop; finish quietly */
+	KUDOS_EPATH = -5,   /* a path escapes the output directory */
+	KUDOS_EFAIL = -6,   /* anything else; the message says what */
+	KUDOS_SKIP = 1      /* consume(): the output left this item out (e.g.
+	                       a limit was reached); not an error */
+};
+
+enum kudos_plugin_kind {
+	KUDOS_PLUGIN_SOURCE = 1, /* collect(): turns payloads into items */
+	KUDOS_PLUGIN_OUTPUT = 2, /* consume() each gated item, then flush() */
+	KUDOS_PLUGIN_FILTER = 3  /* reserved for curation filters */
+};
+
+enum kudos_log_level {
+	KUDOS_LOG_ERROR = 0,
+	KUDOS_LOG_WARN = 1,
+	KUDOS_LOG_INFO = 2,
+	KUDOS_LOG_DEBUG = 3
+};
+
+/*
+ * Config table: a {0}-terminated array of entries, one per job key the
+ * plugin accepts ("plugin" itself is the host's).  Before init() the host
+ * parses each key of the job's entry and stores the value at `offset` in
+ * the plugin's context, in the C type the entry's type names.  Keys not in
+ * the table are refused with the list of valid keys; a required key that is
+ * missing is refused; a key that is absent takes `default_value`, or stays
+ * zero if that is NULL.  A default is literal text for STRING and PATH
+ * entries and JSON for every other type ("5", "true", "[\"web\"]").
+ * Every pointer the host stores is owned by the host (transfer none) and
+ * stays valid until exit() returns.
+ *
+ * An output plugin must declare a STRING key "scope" whose default is the
+ * rights scope it publishes under (web, print, social or ads): the render
+ * gate reads it and hands the output only items granted for that scope.
+ */
+enum kudos_config_type {
+	KUDOS_CONFIG_END = 0,
+	KUDOS_CONFIG_STRING = 1,      /* const char *                          */
+	KUDOS_CONFIG_INT = 2,         /* int64_t                               */
+	KUDOS_CONFIG_DOUBLE = 3,      /* double                                */
+	KUDOS_CONFIG_BOOL = 4,        /* int (0 or 1)                          */
+	KUDOS_CONFIG_PATH = 5,        /* const char *, made absolute against
+	                                 the job file's folder                 */
+	KUDOS_CONFIG_STRING_LIST = 6, /* const char *const *, NULL-terminated;
+	                                 a single string is a one-item list    */
+	KUDOS_CONFIG_STRING_MAP = 7,  /* const char *const *, NULL-terminated
+	                                 pairs: key0, value0, key1, value1 ... */
+	KUDOS_CONFIG_JSON = 8         /* const char *, the value as compact
+	                                 JSON text, for the plugin to parse    */
+};
+
+struct kudos_config_entry {
+	int type;                  /* enum kudos_config_type */
+	const char *key;
+	const char *default_value; /* NULL: no default */
+	int required;              /* 1: the job must set it */
+	size_t offset;             /* offsetof(your_context, field) */
+	const char *help;          /* one line, shown by `kudos plugins` */
+};
+
+/* Item fields that hold text.  Append-only. */
+enum kudos_field {
+	KUDOS_FIELD_ID = 0,          /* "source:external_id"; read-only      */
+	KUDOS_FIELD_SOURCE = 1,      /* the source plugin's name; read-only  */
+	KUDOS_FIELD_EXTERNAL_ID = 2, /* set by item_new(); read-only         */
+	KUDOS_FIELD_KIND = 3,        /* review, social_post, form_answer,
+	                                video_comment (default form_answer)  */
+	KUDOS_FIELD_TEXT = 4,        /* the user's words, plain UTF-8; the
+	                                host normalises to NFC               */
+	KUDOS_FIELD_TITLE = 5,
+	KUDOS_FIELD_AUTHOR_NAME = 6,
+	KUDOS_FIELD_AUTHOR_HANDLE = 7,
+	KUDOS_FIELD_AUTHOR_URL = 8,
+	KUDOS_FIELD_AUTHOR_AVATAR = 9, /* URL or local file path             */
+	KUDOS_FIELD_AUTHOR_ROLE = 10,  /* role and/or company                */
+	KUDOS_FIELD_LANGUAGE = 11,     /* BCP 47 tag, e.g. "en", "pt-BR"     */
+	KUDOS_FIELD_PERMALINK = 12,
+	KUDOS_FIELD_IN_REPLY_TO = 13,  /* external id of the parent          */
+	KUDOS_FIELD_CREDIT = 14,       /* read-only: the author's name as the
+	                                  grant's credit preference asks     */
+	KUDOS_FIELD_CURATION = 15,     /* read-only: new, approved, rejected */
+	KUDOS_FIELD_RIGHTS = 16,       /* read-only: none, requested, ...    */
+	KUDOS_FIELD_SCOPES = 17,       /* read-only: "web,print" of the grant*/
+	KUDOS_FIELD_CONTENT_HASH = 18, /* read-only: hex SHA-256             */
+	KUDOS_FIELD_COUNT_ = 19        /* not a field; grows with the enum   */
+};
+
+/* Item times, seconds since the epoch, UTC. */
+enum kudos_time {
+	KUDOS_TIME_CREATED = 0,
+	KUDOS_TIME_UPDATED = 1
+};
+
+/* Badges an item carries into every output.  A bit set. */
+enum kudos_badge {
+	KUDOS_BADGE_INCENTIVIZED = 1u << 0,
+	KUDOS_BADGE_EMPLOYEE = 1u << 1,
+	KUDOS_BADGE_VERIFIED_BUYER = 1u << 2
+};
+
+struct kudos_instance; /* one loaded plugin in one job; opaque */
+struct kudos_item;     /* one piece of user content; opaque    */
+
+struct kudos_host;
+
+/* Callbacks.  `ctx` is the plugin's context (context_size bytes, zeroed,
+ * config already filled in), owned by the host. */
+typedef int (*kudos_init_fn)(const struct kudos_host *host,
+                             struct kudos_instance *self, void *ctx);
+typedef void (*kudos_exit_fn)(const struct kudos_host *host,
+                              struct kudos_instance *self, void *ctx);
+/* Source: read the configured payloads and hand each item to
+ * host->item_emit().  RETURN VALUE KUDOS_OK, or a negative code after
+ * set_error(); on failure nothing this run emitted is kept. */
+typedef int (*kudos_collect_fn)(const struct kudos_host *host,
+                                struct kudos_instance *self, void *ctx);
+/* Output: called once per item that passed the render gate for this
+ * output's scope, newest first (id as the tie-break).  `item` is
+ * (transfer none) and valid only during the call: copy what you keep.
+ * The author fields are already reduced to what the creator's credit
+ * preference allows (an anonymous item has no author fields at all).
+ * RETURN VALUE KUDOS_OK when the item is placed in the output (the host
+ * records it as published in every file flush() writes), KUDOS_SKIP when
+ * the output leaves it out, or a negative code after set_error(). */
+typedef int (*kudos_consume_fn)(const struct kudos_host *host,
+                                struct kudos_instance *self, void *ctx,
+                                const struct kudos_item *item);
+/* Output: every item has been consumed; write the files. */
+typedef int (*kudos_flush_fn)(const struct kudos_host *host,
+                              struct kudos_instance *self, void *ctx);
+
+/* The descriptor a plugin returns.  Static, never freed. */
+struct kudos_plugin {
+	size_t struct_size;    /* sizeof(struct kudos_plugin) */
+	uint32_t abi_version;  /* KUDOS_ABI_VERSION */
+	int kind;              /* enum kudos_plugin_kind */
+	const char *name;      /* [a-z0-9-]+, what a job's "plugin" names */
+	const char *version;   /* the plugin's own version, e.g. "1.0.0" */
+	const char *description;
+	const struct kudos_config_entry *config; /* {0}-terminated, or NULL */
+	size_t context_size;
+
+	kudos_init_fn init;       /* optional */
+	kudos_collect_fn collect; /* required for sources */
+	kudos_consume_fn consume; /* required for outputs */
+	kudos_flush_fn flush;     /* optional for outputs */
+	kudos_exit_fn exit;       /* optional */
+	/* ABI 1.0 ends here; new members are appended below. */
+};
+
+typedef const struct kudos_plugin *(*kudos_plugin_entry_fn)(void);
+
+/* Put this once in a plugin: KUDOS_PLUGIN_DEFINE(my_descriptor); */
+#define KUDOS_PLUGIN_DEFINE(descriptor)                                      \
+	KUDOS_EXPORT const struct kudos_plugin *kudos_plugin_entry(void);    \
+	KUDOS_EXPORT const struct kudos_plugin *kudos_plugin_entry(void)     \
+	{                                                                    \
+		return &(descriptor);                                        \
+	}
+
+/*
+ * Host services.  One table, append-only: new services go at the end and
+ * plugins built against an older minor never look past their own
+ * struct_size.  Check `host->struct_size` before calling a member that
+ * came after the minor you require.
+ */
+struct kudos_host {
+	size_t struct_size;
+	uint32_t abi_version;
+
+	/* --- logging and errors ------------------------------------------ */
+
+	/* Log a line, prefixed with the plugin's name.  No trailing newline
+	 * needed. */
+	void (*log)(struct kudos_instance *self, int level, const char *fmt, ...)
+		KUDOS_PRINTF(3, 4);
+	/* Record why the current callback is about to fail.  The host shows
+	 * it prefixed with the plugin's name.  The last call wins. */
+	void (*set_error)(struct kudos_instance *self, const char *fmt, ...)
+		KUDOS_PRINTF(2, 3);
+
+	/* --- allocation --------------------------------------------------- */
+
+	/* malloc/realloc/free semantics; alloc and realloc return NULL when
+	 * out of memory.  Memory the host hands out (transfer full) is
+	 * released with free(). */
+	void *(*alloc)(size_t size);
+	void *(*realloc)(void *ptr, size_t size);
+	void (*free)(void *ptr);
+
+	/* --- configuration and context ------------------------------------ */
+
+	/* The job's value for `key` as text (strings as-is, numbers and
+	 * booleans formatted, lists and objects as compact JSON), or NULL if
+	 * the job does not set it.  (transfer none), valid until exit(). */
+	const char *(*config_get)(struct kudos_instance *self, const char *key);
+	/* The folder of the job file, absolute.  (transfer none) */
+	const char *(*job_dir)(struct kudos_instance *self);
+	/* The job's value under a top-level key (e.g. "brand") as compact
+	 * JSON, or NULL.  (transfer none), valid until exit(). */
+	const char *(*job_get)(struct kudos_instance *self, const char *key);
+	/* Non-zero when the user asked kudos to stop (Ctrl-C): finish the
+	 * current item and return KUDOS_ESTOP. */
+	int (*should_stop)(struct kudos_instance *self);
+	/* The time this run treats as "now" for what it writes: the value of
+	 * SOURCE_DATE_EPOCH when set, else the clock.  Seconds, UTC. */
+	int64_t (*run_time)(struct kudos_instance *self);
+
+	/* --- building items (sources) ------------------------------------- */
+
+	/* A new, empty item with the given external id (unique within the
+	 * source; keep platform ids as strings).  (transfer full): hand it to
+	 * item_emit() or release it with item_free().  NULL on bad id or out
+	 * of memory, with the reason logged. */
+	struct kudos_item *(*item_new)(struct kudos_instance *self,
+	                               const char *external_id);
+	/* Set a text field.  `value` (transfer none) is copied; NULL clears.
+	 * RETURN VALUE KUDOS_EINVAL if the field is read-only or the value is
+	 * not valid UTF-8. */
+	int (*item_set)(struct kudos_item *item, int field, const char *value);
+	/* A rating of `value` on a scale from 1 (or 0) to `scale`, e.g. 4 of
+	 * 5.  RETURN VALUE KUDOS_EINVAL unless 0 <= value <= scale, scale > 0. */
+	int (*item_set_rating)(struct kudos_item *item, double value, double scale);
+	int (*item_set_time)(struct kudos_item *item, int which, int64_t utc_seconds);
+	/* Add a media attachment: type "image", "video", "gifv", "audio";
+	 * `alt` may be NULL.  Strings are copied. */
+	int (*item_add_media)(struct kudos_item *item, const char *type,
+	                      const char *url, const char *alt);
+	/* OR `badges` (enum kudos_badge bits) into the item's badges. */
+	int (*item_add_badges)(struct kudos_item *item, unsigned badges);
+	/* Source metadata (counts, platform extras).  Copied. */
+	int (*item_set_meta)(struct kudos_item *item, const char *key,
+	                     const char *value);
+	/* Consent came with the content (a form checkbox, a contract): the
+	 * host grants `scopes` ("web,print") with `evidence` as the evidence
+	 * text and sets the consent time itself.  Applies only to an item
+	 * whose rights are still `none`. */
+	int (*item_set_consent)(struct kudos_item *item, const char *scopes,
+	                        const char *evidence);
+	/* Hand the item to the store.  (transfer full): the host owns `item`
+	 * afterwards, whatever the result.  RETURN VALUE KUDOS_OK, or
+	 * KUDOS_EINVAL when the item lacks text or has invalid fields (the
+	 * reason is logged and collect may go on with the next item). */
+	int (*item_emit)(struct kudos_instance *self, struct kudos_item *item);
+	/* Release an item that was not emitted. */
+	void (*item_free)(struct kudos_item *item);
+
+	/* --- reading items (outputs) -------------------------------------- */
+
+	/* A text field, or NULL if unset.  (transfer none) */
+	const char *(*item_get)(const struct kudos_item *item, int field);
+	/* RETURN VALUE 1 and fills value/scale if the item has a rating, else 0. */
+	int (*item_get_rating)(const struct kudos_item *item, double *value,
+	                       double *scale);
+	/* RETURN VALUE 1 and fills *utc_seconds if set, else 0. */
+	int (*item_get_time)(const struct kudos_item *item, int which,
+	                     int64_t *utc_seconds);
+	size_t (*item_media_count)(const struct kudos_item *item);
+	/* The i-th attachment; out-pointers are (transfer none), alt may be
+	 * NULL.  RETURN VALUE KUDOS_EINVAL if i is out of range. */
+	int (*item_media)(const struct kudos_item *item, size_t i,
+	                  const char **type, const char **url, const char **alt);
+	unsigned (*item_badges)(const struct kudos_item *item);
+	const char *(*item_get_meta)(const struct kudos_item *item, const char *key);
+
+	/* --- per-source cursor state -------------------------------------- */
+
+	/* A value the source saved in an earlier run (e.g. the newest id
+	 * seen), or NULL.  (transfer none), valid until exit(). */
+	const char *(*cursor_get)(struct kudos_instance *self, const char *key);
+	/* Saved with the items of this run, in the same transaction. */
+	int (*cursor_set)(struct kudos_instance *self, const char *key,
+	                  const char *value);
+
+	/* --- outputs ------------------------------------------------------ */
+
+	/* The output's directory (its "dir" key, or the folder of its "path"
+	 * key), absolute.  (transfer none) */
+	const char *(*output_dir)(struct kudos_instance *self);
+	/* Write `len` bytes to `relative` inside the output directory,
+	 * atomically (a temporary file renamed over the target), creating
+	 * folders as needed, and record the file as written by this output.
+	 * RETURN VALUE KUDOS_EPATH if `relative` is absolute or escapes the
+	 * output directory; KUDOS_EIO with the reason set otherwise. */
+	int (*output_write)(struct kudos_instance *self, const char *relative,
+	                    const void *data, size_t len);
+	/* The rating over every rated item this job collected from the
+	 * output's sources (approved or not), each rating scaled to 5.
+	 * RETURN VALUE the number of rated items; *average is 0 when none. */
+	int64_t (*aggregate_rating)(struct kudos_instance *self, double *average);
+	/* ABI 1.0 ends here; new services are appended below. */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KUDOS_PLUGIN_H */
