@@ -113,8 +113,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 		" badges=?21, content_hash=?22 WHERE id=?1",
 	[ST_EDIT] = "INSERT INTO item_edits (item_id, at, old_hash, new_hash, old_text)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_GRANT] = "INSERT INTO grants (item_id, scopes, terms_url, terms_version,"
-		     " evidence_text, consent_at, actor) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+	[ST_GRANT] = "INSERT INTO grants (item_id, scopes, valid_from, valid_until,"
+		     " terms_url, terms_version, evidence_text, consent_at, credit, actor)"
+		     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[ST_SET_RIGHTS] = "UPDATE items SET rights = ?2 WHERE id = ?1",
 	[ST_AUDIT_TAIL] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
 	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
@@ -190,6 +191,11 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
 }
 
 static int exec(struct kudos_store *s, const char *sql, struct kudos_error *err)
@@ -439,26 +445,76 @@ static int set_rights(struct kudos_store *s, const char *id, const char *state,
 	return 0;
 }
 
-static int grant_consent(struct kudos_store *s, const struct kudos_item *it,
-                         const char *actor, const struct kudos_terms *terms,
-                         int64_t now, struct kudos_error *err)
+/* The item's rights state, into `state` (16 bytes); 0 when not found. */
+static int rights_of(struct kudos_store *s, const char *id, char state[16],
+                     struct kudos_error *err)
 {
-	const char *id = it->field[KUDOS_FIELD_ID];
+	sqlite3_stmt *st = cached(s, ST_FIND);
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		snprintf(state, 16, "%s", col_text(st, 2));
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "no item with id '%s' in store %s; `kudos list` shows the ids",
+		                  id, s->path);
+	if (step != SQLITE_ROW)
+		return db_fail(s, err, "looking up an item");
+	return 0;
+}
+
+int kudos_store_grant(struct kudos_store *s, const char *id,
+                      const struct kudos_grant_input *g, const char *actor,
+                      const struct kudos_terms *terms, int64_t now,
+                      struct kudos_error *err)
+{
+	char from[16], detail[512];
+	if (!g->scopes || !*g->scopes || !g->evidence || !*g->evidence)
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "a grant for %s needs scopes and evidence", id);
+	if (rights_of(s, id, from, err))
+		return -1;
 	sqlite3_stmt *st = cached(s, ST_GRANT);
 	bind_text(st, 1, id);
-	bind_text(st, 2, it->consent_scopes);
-	bind_text(st, 3, terms ? terms->url : NULL);
-	bind_text(st, 4, terms ? terms->version : NULL);
-	bind_text(st, 5, it->consent_evidence);
-	sqlite3_bind_int64(st, 6, now);
-	bind_text(st, 7, actor);
+	bind_text(st, 2, g->scopes);
+	if (g->from)
+		sqlite3_bind_int64(st, 3, g->from);
+	if (g->until)
+		sqlite3_bind_int64(st, 4, g->until);
+	bind_text(st, 5, terms ? terms->url : NULL);
+	bind_text(st, 6, terms ? terms->version : NULL);
+	bind_text(st, 7, g->evidence);
+	sqlite3_bind_int64(st, 8, now);
+	bind_text(st, 9, g->credit ? g->credit : "full");
+	bind_text(st, 10, actor);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(s, err, "recording consent");
-	char detail[256];
-	snprintf(detail, sizeof detail, "scopes %s; evidence: %s", it->consent_scopes,
-	         it->consent_evidence ? it->consent_evidence : "");
+		return db_fail(s, err, "recording a grant");
+	snprintf(detail, sizeof detail, "scopes %s; evidence: %s", g->scopes, g->evidence);
 	if (set_rights(s, id, "granted", err) ||
-	    audit_add(s, now, id, actor, "grant", "none", "granted", detail, err))
+	    audit_add(s, now, id, actor, "grant", from, "granted", detail, err))
+		return -1;
+	return 0;
+}
+
+int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,
+                       int64_t now, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (!author || !*author)
+		return kudos_fail(err, KUDOS_EXIT_INPUT, "name the author to opt out");
+	if (prepare(s, "INSERT INTO optouts (author, at, actor) VALUES (?1, ?2, ?3)"
+	               " ON CONFLICT (author) DO NOTHING", &st, err))
+		return -1;
+	bind_text(st, 1, author);
+	sqlite3_bind_int64(st, 2, now);
+	bind_text(st, 3, actor);
+	int step = sqlite3_step(st);
+	int added = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "updating the opt-out list");
+	if (added && audit_add(s, now, NULL, actor, "optout", NULL, NULL, author, err))
 		return -1;
 	return 0;
 }
@@ -521,9 +577,12 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 		}
 		*outcome = found ? KUDOS_UPSERT_UPDATED : KUDOS_UPSERT_NEW;
 	}
-	if (it->consent_scopes && strcmp(rights, "none") == 0 &&
-	    grant_consent(s, it, actor, terms, now, err))
-		goto done;
+	if (it->consent_scopes && strcmp(rights, "none") == 0) {
+		struct kudos_grant_input g = {.scopes = it->consent_scopes,
+		                              .evidence = it->consent_evidence};
+		if (kudos_store_grant(s, id, &g, actor, terms, now, err))
+			goto done;
+	}
 	rc = 0;
 done:
 	free(old_text);
@@ -542,11 +601,6 @@ done:
 	" g.consent_at "                                                          \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
 
 static int load_json_parts(struct kudos_item *it, const char *media, const char *meta)
 {

@@ -82,6 +82,28 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
                              const char *reason, int64_t now, int *changed,
                              struct kudos_error *err);
 
+/* What a grant records beyond the item and the time.  Scopes are a
+ * canonical "web,print" list; from/until 0 leave the window open. */
+struct kudos_grant_input {
+	const char *scopes;
+	int64_t from, until;
+	const char *evidence;  /* required: why kudos may publish */
+	const char *credit;    /* full (NULL), first, initials, handle, anonymous */
+};
+
+/* Record a grant for `id`, set its rights to `granted` and audit it.
+ * RETURN VALUE -1 with KUDOS_EXIT_INPUT for an unknown id or a grant
+ * without scopes or evidence. */
+int kudos_store_grant(struct kudos_store *s, const char *id,
+                      const struct kudos_grant_input *g, const char *actor,
+                      const struct kudos_terms *terms, int64_t now,
+                      struct kudos_error *err);
+
+/* Put an author (name or handle, as the items carry it) on the opt-out
+ * list: the gate refuses all their items from now on. */
+int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,
+                       int64_t now, struct kudos_error *err);
+
 /* Whether an author (by name or handle) is on the opt-out list. */
 int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
                           int *out, struct kudos_error *err);
