@@ -416,6 +416,18 @@ static int64_t host_aggregate_rating(struct kudos_instance *self, double *averag
 	return count;
 }
 
+/* ---- text helpers ------------------------------------------------------ */
+
+static int host_utf8_check(const char *s, size_t len, size_t *bad)
+{
+	return s ? kudos_utf8_check(s, len, bad) : 0;
+}
+
+static int host_time_parse(const char *s, int64_t *utc)
+{
+	return s && utc && kudos_time_parse(s, utc) == 0 ? KUDOS_OK : KUDOS_EINVAL;
+}
+
 const struct kudos_host kudos_host_table = {
 	.struct_size = sizeof(struct kudos_host),
 	.abi_version = KUDOS_ABI_VERSION,
@@ -451,6 +463,8 @@ const struct kudos_host kudos_host_table = {
 	.output_dir = host_output_dir,
 	.output_write = host_output_write,
 	.aggregate_rating = host_aggregate_rating,
+	.utf8_check = host_utf8_check,
+	.time_parse = host_time_parse,
 };
 
 /* ---- instances ------------------------------------------------------- */

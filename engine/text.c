@@ -9,15 +9,18 @@
 #include <time.h>
 #include <utf8proc.h>
 
-int kudos_utf8_valid(const char *s, size_t len)
+int kudos_utf8_check(const char *s, size_t len, size_t *bad)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
 	while (left > 0) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-		if (n <= 0 || cp == 0)
+		if (n <= 0 || cp == 0) {
+			if (bad)
+				*bad = (size_t)(p - (const utf8proc_uint8_t *)s);
 			return 0;
+		}
 		p += n;
 		left -= n;
 	}
@@ -153,6 +156,8 @@ int kudos_time_parse(const char *s, int64_t *utc)
 	/* timegm normalises 31 February into March: refuse such dates. */
 	struct tm back;
 	if (!gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
+		return -1;
+	if ((int64_t)t - off < 0)
 		return -1;
 	*utc = (int64_t)t - off;
 	return 0;

@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* RETURN VALUE 1 if `s` (len bytes) is valid UTF-8 without NUL bytes. */
-int kudos_utf8_valid(const char *s, size_t len);
+/* RETURN VALUE 1 if `s` (len bytes) is valid UTF-8 without NUL bytes;
+ * else 0 with *bad (may be NULL) at the first offending byte. */
+int kudos_utf8_check(const char *s, size_t len, size_t *bad);
+#define kudos_utf8_valid(s, len) kudos_utf8_check((s), (len), NULL)
 
 /* `s` in Unicode NFC.  RETURN VALUE (transfer full), or NULL when `s` is
  * not valid UTF-8 or memory ran out. */
@@ -29,8 +31,9 @@ void kudos_hasher_end(struct kudos_hasher *h, char hex[65]); /* frees h */
 /* "2026-03-01T09:30:00Z".  `buf` holds at least 21 bytes. */
 void kudos_time_format(int64_t utc, char buf[21]);
 
-/* Parse "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS[.frac]]" with
- * "Z", "+HH:MM", "+HHMM" or nothing (UTC).  RETURN VALUE 0 and *utc, or -1. */
+/* Parse "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DD[T ]HH:MM[:SS[.frac]]"
+ * with "Z", "+HH:MM", "+HHMM" or nothing (UTC); impossible dates and times
+ * before 1970 are refused.  RETURN VALUE 0 and *utc, or -1. */
 int kudos_time_parse(const char *s, int64_t *utc);
 
 /* Case-insensitive ASCII comparison, for keywords. */

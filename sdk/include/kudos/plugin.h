@@ -261,7 +261,7 @@ struct kudos_host {
 	 * JSON, or NULL.  (transfer none), valid until exit(). */
 	const char *(*job_get)(struct kudos_instance *self, const char *key);
 	/* Non-zero when the user asked kudos to stop (Ctrl-C): finish the
-	 * current item and return KUDOS_ESTOP. */
+	 * current item and return KUDOS_ESTOP (no set_error() needed). */
 	int (*should_stop)(struct kudos_instance *self);
 	/* The time this run treats as "now" for what it writes: the value of
 	 * SOURCE_DATE_EPOCH when set, else the clock.  Seconds, UTC. */
@@ -299,7 +299,8 @@ struct kudos_host {
 	int (*item_set_consent)(struct kudos_item *item, const char *scopes,
 	                        const char *evidence);
 	/* Hand the item to the store.  (transfer full): the host owns `item`
-	 * afterwards, whatever the result.  RETURN VALUE KUDOS_OK, or
+	 * afterwards, whatever the result.  Emitting an id again replaces
+	 * what was stored under it (an edit, if the content differs).  RETURN VALUE KUDOS_OK, or
 	 * KUDOS_EINVAL when the item lacks text or has invalid fields (the
 	 * reason is logged and collect may go on with the next item). */
 	int (*item_emit)(struct kudos_instance *self, struct kudos_item *item);
@@ -349,6 +350,20 @@ struct kudos_host {
 	 * output's sources (approved or not), each rating scaled to 5.
 	 * RETURN VALUE the number of rated items; *average is 0 when none. */
 	int64_t (*aggregate_rating)(struct kudos_instance *self, double *average);
+
+	/* --- text helpers, so that every plugin reads text the same way ---- */
+
+	/* RETURN VALUE 1 if s[0..len) is valid UTF-8 (no overlongs, no
+	 * surrogates, nothing above U+10FFFF) without NUL bytes; otherwise 0,
+	 * with *bad_offset (may be NULL) set to the offset of the first byte
+	 * that is not. */
+	int (*utf8_check)(const char *s, size_t len, size_t *bad_offset);
+	/* Parse a time: "YYYY-MM-DD" (midnight UTC) or RFC 3339 / ISO 8601
+	 * "YYYY-MM-DD[T ]HH:MM[:SS[.frac]]" followed by "Z", "+HH:MM",
+	 * "+HHMM" or nothing (UTC).  Impossible dates (31 February) and times
+	 * before 1970 are refused.  RETURN VALUE KUDOS_OK and *utc_seconds,
+	 * or KUDOS_EINVAL. */
+	int (*time_parse)(const char *s, int64_t *utc_seconds);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
