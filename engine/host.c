@@ -519,8 +519,12 @@ int kudos_instance_failed(struct kudos_instance *in, const char *callback, int s
 	 * is a failed run. */
 	int exit_status = status == KUDOS_EINVAL || status == KUDOS_EPATH ? KUDOS_EXIT_INPUT
 	                                                                  : KUDOS_EXIT_FAIL;
-	return kudos_fail(err, exit_status, "%s: %s", in->label,
-	                  in->error[0] ? in->error : callback);
+	if (in->error[0])
+		return kudos_fail(err, exit_status, "%s: %s", in->label, in->error);
+	return kudos_fail(err, exit_status,
+	                  "%s: plugin %s failed in %s() (status %d) without saying why; "
+	                  "run with -v for its log, and report it to the plugin's author",
+	                  in->label, in->desc->name, callback, status);
 }
 
 void kudos_instance_free(struct kudos_instance *in)

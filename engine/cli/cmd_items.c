@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "../item_json.h"
 #include "../text.h"
@@ -44,19 +45,36 @@ struct list_ctx {
 	long n;
 };
 
-/* The text on one line, cut after `width` code points with an ellipsis
- * (a table cell, not a quote: the full text is in `kudos show`). */
-static void print_excerpt(const char *text, int width)
+/* A table cell: `text` on one line in at most `width` terminal columns
+ * (utf8proc's character widths, so CJK and emoji count double), cut with
+ * an ellipsis when longer, padded with spaces when `pad`.  A cell, not a
+ * quote: the full text is in `kudos show`. */
+static void print_cell(const char *text, int width, int pad)
 {
-	int cols = 0;
-	const unsigned char *p = (const unsigned char *)text;
-	for (; *p; p++) {
-		if ((*p & 0xC0) != 0x80 && cols++ == width)
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)(text ? text : "-");
+	int used = 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+		if (n <= 0)
 			break;
-		putchar(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+		int w = cp == '\n' || cp == '\r' || cp == '\t' ? 1 : utf8proc_charwidth(cp);
+		/* Stop where the rest no longer fits, keeping a column for the
+		 * ellipsis unless this is the last character. */
+		if (used + w > width || (p[n] && used + w > width - 1)) {
+			fputs("…", stdout);
+			used++;
+			break;
+		}
+		if (w == 1 && cp < 0x20)
+			putchar(' ');
+		else
+			fwrite(p, 1, (size_t)n, stdout);
+		used += w;
+		p += n;
 	}
-	if (*p)
-		fputs("…", stdout);
+	while (pad && used++ < width)
+		putchar(' ');
 }
 
 static int list_one(void *ud, struct kudos_item *it)
@@ -73,11 +91,11 @@ static int list_one(void *ud, struct kudos_item *it)
 	char rating[32] = "-";
 	if (it->has_rating)
 		snprintf(rating, sizeof rating, "%g/%g", it->rating, it->rating_scale);
-	const char *name = it->field[KUDOS_FIELD_AUTHOR_NAME];
-	printf("%-28s %-9s %-9s %-6s %-18.18s ", it->field[KUDOS_FIELD_ID],
-	       it->field[KUDOS_FIELD_CURATION], it->field[KUDOS_FIELD_RIGHTS], rating,
-	       name ? name : "-");
-	print_excerpt(it->field[KUDOS_FIELD_TEXT], 50);
+	printf("%-28s %-9s %-9s %-6s ", it->field[KUDOS_FIELD_ID],
+	       it->field[KUDOS_FIELD_CURATION], it->field[KUDOS_FIELD_RIGHTS], rating);
+	print_cell(it->field[KUDOS_FIELD_AUTHOR_NAME], 18, 1);
+	putchar(' ');
+	print_cell(it->field[KUDOS_FIELD_TEXT], 50, 0);
 	putchar('\n');
 	return 0;
 }
