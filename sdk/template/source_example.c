@@ -119,7 +119,7 @@ static int64_t parse_date(const char *s)
 static int emit_line(const struct kudos_host *host, struct kudos_instance *self,
                      const struct example_ctx *cx, long lineno, char **fld, int nfld)
 {
-	char id[32], *end;
+	char id[32], *end = NULL;
 	int64_t created = -1;
 
 	/* Check the line before building anything, so that an error leaves
@@ -139,8 +139,8 @@ static int emit_line(const struct kudos_host *host, struct kudos_instance *self,
 		return KUDOS_EINVAL;
 	}
 	if (nfld == 4 && (created = parse_date(fld[3])) < 0) {
-		host->set_error(self, "%s:%ld: date \"%s\" is not YYYY-MM-DD; write "
-		                      "e.g. 2026-03-14, or leave the date out",
+		host->set_error(self, "%s:%ld: date \"%s\" is not a date written YYYY-MM-DD; "
+		                      "write e.g. 2026-03-14, or leave the date out",
 		                cx->path, lineno, fld[3]);
 		return KUDOS_EINVAL;
 	}

@@ -223,8 +223,12 @@ typedef const struct kudos_plugin *(*kudos_plugin_entry_fn)(void);
  * Host services.  One table, append-only: new services go at the end and
  * plugins built against an older minor never look past their own
  * struct_size.  Check `host->struct_size` before calling a member that
- * came after the minor you require.
+ * came after the minor you require: KUDOS_HOST_HAS(host, member).
  */
+#define KUDOS_HOST_HAS(host, member)                                          \
+	((host)->struct_size >=                                               \
+	 offsetof(struct kudos_host, member) + sizeof((host)->member))
+
 struct kudos_host {
 	size_t struct_size;
 	uint32_t abi_version;
