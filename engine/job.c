@@ -49,6 +49,16 @@ static int syntax_error(const char *path, const char *text, struct kudos_error *
 {
 	const char *at = cJSON_GetErrorPtr();
 	int line = 1, col = 1;
+	/* cJSON points one byte past a bad object key (parse_string fails
+	 * with its pointer after the byte that should have been '"'). */
+	if (at && at > text) {
+		const char *k = at - 1;
+		const char *b = k;
+		while (b > text && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
+			b--;
+		if (*k != '"' && b > text && (b[-1] == ',' || b[-1] == '{'))
+			at = k;
+	}
 	for (const char *p = text; at && p < at && *p; p++) {
 		if (*p == '\n') {
 			line++;

@@ -170,6 +170,24 @@ static char *output_dir(const struct kudos_job *job, struct kudos_instance *in)
 	return NULL;
 }
 
+/* Settle where an output writes and under which scope, refusing a job
+ * entry that leaves either unclear. */
+static int output_setup(const struct kudos_job *job, struct kudos_instance *in,
+                        struct kudos_error *err)
+{
+	in->scope = output_scope(in);
+	if (!kudos_scope_valid(in->scope))
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "%s: %s: scope '%s' is not one of web, print, social, ads",
+		                  job->path, in->jp->where, in->scope ? in->scope : "(none)");
+	free(in->output_dir);
+	if (!(in->output_dir = output_dir(job, in)))
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "%s: %s: set \"path\" or \"dir\" to say where the output goes",
+		                  job->path, in->jp->where);
+	return 0;
+}
+
 struct placed {
 	struct kudos_instance *in;
 	char **ids;
@@ -236,18 +254,8 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	in->run_time = opts->run_time;
 	in->sources = sources;
 	in->dry_run = opts->dry_run;
-	in->scope = output_scope(in);
-	if (!kudos_scope_valid(in->scope)) {
-		kudos_fail(err, KUDOS_EXIT_INPUT,
-		           "%s: %s: scope '%s' is not one of web, print, social, ads",
-		           job->path, jp->where, in->scope ? in->scope : "(none)");
+	if (output_setup(job, in, err))
 		goto done;
-	}
-	if (!(in->output_dir = output_dir(job, in))) {
-		kudos_fail(err, KUDOS_EXIT_INPUT, "%s: %s: set \"path\" or \"dir\" to say where "
-		           "the output goes", job->path, jp->where);
-		goto done;
-	}
 	if (kudos_instance_init(in, err))
 		goto done;
 	p.in = in;
@@ -312,6 +320,33 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
 done:
 	free(sources);
 	return rc;
+}
+
+static int check_entries(const struct kudos_job *job, const struct kudos_registry *reg,
+                         const struct kudos_job_plugin *jps, size_t n, int kind,
+                         struct kudos_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct kudos_plugin_lib *lib = find_plugin(job, reg, &jps[i], kind, err);
+		struct kudos_instance *in = NULL;
+		if (!lib || kudos_instance_new(lib, job, &jps[i], NULL, &in, err))
+			return -1;
+		int rc = kind == KUDOS_PLUGIN_OUTPUT ? output_setup(job, in, err) : 0;
+		kudos_instance_free(in);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+int kudos_run_check(const struct kudos_job *job, const struct kudos_registry *reg,
+                    int outputs, struct kudos_error *err)
+{
+	if (check_entries(job, reg, job->sources, job->n_sources, KUDOS_PLUGIN_SOURCE, err))
+		return -1;
+	return outputs ? check_entries(job, reg, job->outputs, job->n_outputs,
+	                               KUDOS_PLUGIN_OUTPUT, err)
+	               : 0;
 }
 
 void kudos_run_report_free(struct kudos_run_report *r)

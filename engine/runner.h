@@ -46,6 +46,10 @@ int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
 int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *reg,
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err);
+/* Check, before any step runs, that every plugin the job names exists and
+ * accepts its settings (sources always, outputs when `outputs`). */
+int kudos_run_check(const struct kudos_job *job, const struct kudos_registry *reg,
+                    int outputs, struct kudos_error *err);
 void kudos_run_report_free(struct kudos_run_report *r);
 
 #endif

@@ -222,16 +222,27 @@ static int migrate(struct kudos_store *s, struct kudos_error *err)
 		                  "store %s has schema version %d, newer than this kudos "
 		                  "knows (%zu); use a newer kudos",
 		                  s->path, version, N_MIGRATIONS);
+	if (version == (int)N_MIGRATIONS)
+		return 0;
+	/* Another process may be migrating the same file: read the version
+	 * again under the write lock and apply only what is still missing. */
+	if (kudos_store_begin(s, err))
+		return -1;
+	if (prepare(s, "PRAGMA user_version", &st, err)) {
+		kudos_store_rollback(s);
+		return -1;
+	}
+	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
 	for (size_t v = (size_t)version; v < N_MIGRATIONS; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", v + 1);
-		if (kudos_store_begin(s, err) || exec(s, migrations[v], err) ||
-		    exec(s, pragma, err) || kudos_store_commit(s, err)) {
+		if (exec(s, migrations[v], err) || exec(s, pragma, err)) {
 			kudos_store_rollback(s);
 			return -1;
 		}
 	}
-	return 0;
+	return kudos_store_commit(s, err);
 }
 
 int kudos_store_open(const char *path, struct kudos_store **out,
@@ -254,8 +265,22 @@ int kudos_store_open(const char *path, struct kudos_store **out,
 	/* journal_mode answers with a row; a file that is not a database
 	 * fails here with SQLITE_NOTADB. */
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-	                 " PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
+	/* Switching a new file to WAL takes an exclusive lock and SQLite
+	 * answers SQLITE_BUSY at once, without the busy handler, when another
+	 * process is doing the same: retry for a while. */
+	int rc;
+	for (int tries = 0;; tries++) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
+		if (rc != SQLITE_BUSY || tries >= 1000)
+			break;
+		sqlite3_free(msg);
+		msg = NULL;
+		sqlite3_sleep(10);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+		                  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
 		int notadb = sqlite3_errcode(s->db) == SQLITE_NOTADB;
 		kudos_fail(err, notadb ? KUDOS_EXIT_INPUT : KUDOS_EXIT_FAIL,
 		           "cannot open store %s: %s%s", path, msg ? msg : "",

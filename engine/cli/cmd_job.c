@@ -102,7 +102,9 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 		.stop = c->stop,
 	};
 	if (cli_run_time(&opts.run_time, &err) || kudos_job_load(c->args[0], &job, &err) ||
-	    cli_scan_plugins(c, &reg, &err) || cli_open_store(c, job.store, 0, &store, &err))
+	    cli_scan_plugins(c, &reg, &err) ||
+	    kudos_run_check(&job, &reg, (steps & STEP_RENDER) != 0, &err) ||
+	    cli_open_store(c, job.store, 0, &store, &err))
 		goto fail;
 	/* A dry run does the real work inside one transaction and then
 	 * rolls it back; each step's own transaction nests inside it. */

@@ -1,4 +1,5 @@
-/* Streaming RFC 4180 reader; see csv_parse.h for what it accepts. */
+/* Streaming RFC 4180 reader; see csv_parse.h for what it accepts and how
+ * records are checked. */
 #include "csv_parse.h"
 
 #include <errno.h>
@@ -16,13 +17,21 @@ void csv_init(struct csv_reader *r, FILE *fp)
 	r->line = 1;
 }
 
+void csv_set_check(struct csv_reader *r, csv_check_fn check)
+{
+	r->check = check;
+}
+
 void csv_free(struct csv_reader *r)
 {
 	free(r->buf);
 	free(r->start);
+	free(r->raw);
 	r->buf = NULL;
 	r->start = NULL;
+	r->raw = NULL;
 	r->len = r->cap = r->nfields = r->fields_cap = 0;
+	r->raw_len = r->raw_cap = 0;
 }
 
 /* Refill the input buffer.  RETURN VALUE 1 if bytes are available, 0 at
@@ -44,86 +53,61 @@ static int refill(struct csv_reader *r)
 	return 1;
 }
 
-/*
- * Strict UTF-8, one byte at a time (Unicode 15, table 3-7):
- *   00..7F
- *   C2..DF 80..BF
- *   E0 A0..BF 80..BF | E1..EC 80..BF 80..BF | ED 80..9F 80..BF
- *   EE..EF 80..BF 80..BF
- *   F0 90..BF 80..BF 80..BF | F1..F3 80..BF x3 | F4 80..8F 80..BF 80..BF
- * The narrowed second-byte ranges refuse overlong forms (E0, F0),
- * surrogates (ED) and code points above U+10FFFF (F4).
- * RETURN VALUE 0, or CSV_ERR_UTF8 / CSV_ERR_NUL with err_* set.
- */
-static int utf8_step(struct csv_reader *r, unsigned char b)
+/* Make room for one more byte in a record buffer.  RETURN VALUE 0,
+ * CSV_ERR_LONG (err_line set) or CSV_ERR_NOMEM. */
+static int grow(struct csv_reader *r, char **buf, size_t len, size_t *cap)
 {
-	if (r->u8_need > 0) {
-		if (b < r->u8_lo || b > r->u8_hi)
-			goto bad_sequence;
-		r->u8_lo = 0x80;
-		r->u8_hi = 0xBF;
-		r->u8_need--;
+	if (len < *cap)
 		return 0;
+	if (*cap >= CSV_MAX_RECORD) {
+		r->err_line = r->record_line;
+		return CSV_ERR_LONG;
 	}
-	r->u8_line = r->line;
-	r->u8_offset = r->offset;
-	if (b < 0x80) {
-		if (b == 0) {
-			r->err_line = r->line;
-			r->err_offset = r->offset;
-			return CSV_ERR_NUL;
-		}
-		return 0;
-	}
-	r->u8_lo = 0x80;
-	r->u8_hi = 0xBF;
-	if (b >= 0xC2 && b <= 0xDF) {
-		r->u8_need = 1;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		r->u8_need = 2;
-		if (b == 0xE0)
-			r->u8_lo = 0xA0;
-		else if (b == 0xED)
-			r->u8_hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		r->u8_need = 3;
-		if (b == 0xF0)
-			r->u8_lo = 0x90;
-		else if (b == 0xF4)
-			r->u8_hi = 0x8F;
-	} else {
-		goto bad_sequence; /* 80..C1 or F5..FF */
-	}
+	size_t ncap = *cap ? *cap * 2 : 256;
+	char *p = realloc(*buf, ncap);
+	if (!p)
+		return CSV_ERR_NOMEM;
+	*buf = p;
+	*cap = ncap;
 	return 0;
-
-bad_sequence:
-	r->err_line = r->u8_line;
-	r->err_offset = r->u8_offset;
-	return CSV_ERR_UTF8;
 }
 
-/* The next byte, validated.
+/* The next byte, kept in the raw record.
  * RETURN VALUE 0..255, B_EOF, or a negative CSV_ERR_*. */
 static int next_byte(struct csv_reader *r)
 {
 	if (r->in_pos == r->in_len) {
 		int rc = refill(r);
-		if (rc <= 0) {
-			if (rc == 0 && r->u8_need > 0) {
-				/* The file ends inside a sequence. */
-				r->err_line = r->u8_line;
-				r->err_offset = r->u8_offset;
-				return CSV_ERR_UTF8;
-			}
+		if (rc <= 0)
 			return rc < 0 ? rc : B_EOF;
-		}
 	}
-	unsigned char b = r->in[r->in_pos++];
-	int rc = utf8_step(r, b);
+	int rc = grow(r, &r->raw, r->raw_len, &r->raw_cap);
 	if (rc < 0)
 		return rc;
+	unsigned char b = r->in[r->in_pos++];
+	r->raw[r->raw_len++] = (char)b;
 	r->offset++;
 	return b;
+}
+
+/* Run the text check over raw[0..upto).  RETURN VALUE 0, or CSV_ERR_UTF8 /
+ * CSV_ERR_NUL with err_line and err_offset naming the refused byte. */
+static int check_raw(struct csv_reader *r, size_t upto)
+{
+	size_t bad = 0;
+	if (!r->check || upto == 0 || r->check(r->raw, upto, &bad))
+		return 0;
+	if (bad >= upto)
+		bad = upto - 1;
+	long line = r->record_line;
+	for (size_t i = 0; i < bad; i++) {
+		if (r->raw[i] == '\r' ||
+		    (r->raw[i] == '\n' && (i == 0 || r->raw[i - 1] != '\r')))
+			line++;
+	}
+	r->err_line = line;
+	r->err_offset = r->raw_offset + (long)bad;
+	return r->raw[bad] == '\0' ? CSV_ERR_NUL : CSV_ERR_UTF8;
 }
 
 /* Whether the next byte is `want`, without consuming it.  RETURN VALUE 1,
@@ -158,18 +142,9 @@ static int next_char(struct csv_reader *r)
 
 static int put_byte(struct csv_reader *r, char c)
 {
-	if (r->len == r->cap) {
-		if (r->cap >= CSV_MAX_RECORD) {
-			r->err_line = r->record_line;
-			return CSV_ERR_LONG;
-		}
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		char *p = realloc(r->buf, cap);
-		if (!p)
-			return CSV_ERR_NOMEM;
-		r->buf = p;
-		r->cap = cap;
-	}
+	int rc = grow(r, &r->buf, r->len, &r->cap);
+	if (rc < 0)
+		return rc;
 	r->buf[r->len++] = c;
 	return 0;
 }
@@ -196,16 +171,17 @@ enum state {
 	S_AFTER_QUOTE  /* blanks after the closing quote */
 };
 
-int csv_next(struct csv_reader *r)
+/* The record itself, unchecked.  RETURN VALUE enum csv_status. */
+static int read_record(struct csv_reader *r)
 {
 	int c, rc;
 
 	r->len = 0;
 	r->nfields = 0;
+	r->raw_len = 0;
 
 	if (r->offset == 0) {
-		/* A byte order mark; the bytes are valid UTF-8, so they can be
-		 * read and compared through next_byte(). */
+		/* A byte order mark, skipped as read by next_byte(). */
 		static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
 		if (r->in_pos == r->in_len && (rc = refill(r)) < 0)
 			return rc;
@@ -215,6 +191,7 @@ int csv_next(struct csv_reader *r)
 				if ((rc = next_byte(r)) < 0)
 					return rc;
 		}
+		r->raw_len = 0;
 	}
 
 	/* Skip empty lines; a spreadsheet shows them as rows. */
@@ -225,9 +202,14 @@ int csv_next(struct csv_reader *r)
 			return c;
 		if (c == B_EOF)
 			return CSV_EOF;
-		empty += c == '\n';
+		if (c == '\n') {
+			empty++;
+			r->raw_len = 0;
+		}
 	} while (c == '\n');
 
+	/* raw holds the record's first byte, just read. */
+	r->raw_offset = r->offset - (long)r->raw_len;
 	r->record_line = r->line;
 	r->record_row += empty + 1;
 	long quote_line = 0;
@@ -299,4 +281,28 @@ int csv_next(struct csv_reader *r)
 			return rc;
 		st = S_FIELD_START;
 	}
+}
+
+int csv_next(struct csv_reader *r)
+{
+	int st = read_record(r), rc = 0;
+
+	/* Check the bytes up to where the record ended or failed, so that a
+	 * refused byte is reported when it comes first. */
+	switch (st) {
+	case CSV_RECORD:
+	case CSV_ERR_QUOTE: /* raw runs to the end of the file */
+		rc = check_raw(r, r->raw_len);
+		break;
+	case CSV_ERR_STRAY: /* raw ends with the stray byte, left unchecked:
+	                       it may begin a sequence that was not read */
+		rc = check_raw(r, r->raw_len - 1);
+		break;
+	case CSV_ERR_LONG: /* the last bytes may be a sequence cut short */
+		rc = check_raw(r, r->raw_len > 3 ? r->raw_len - 3 : 0);
+		break;
+	default:
+		break;
+	}
+	return rc < 0 ? rc : st;
 }

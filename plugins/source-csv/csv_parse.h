@@ -11,15 +11,19 @@
  *   - a stray quote inside an unquoted field (a"b) is kept as written;
  *   - a UTF-8 byte order mark at the very start is skipped;
  *   - empty lines between records are skipped.
- * Refused input: bytes that are not strict UTF-8 (overlong forms,
- * surrogates, code points above U+10FFFF, truncated sequences), NUL bytes,
- * a quoted field that never ends, text after a closing quote (a"b"c or
- * "a"b: an unescaped quote), and a record longer than CSV_MAX_RECORD.
+ * Refused input: a quoted field that never ends, text after a closing
+ * quote (a"b"c or "a"b: an unescaped quote), a record longer than
+ * CSV_MAX_RECORD, and, when the caller gives a text check
+ * (csv_set_check()), a record whose bytes the check refuses.
  *
- * Since every character with a meaning in CSV is ASCII and no ASCII byte
- * can be part of a valid multi-byte UTF-8 sequence, validating the raw
- * bytes of the file is the same as validating every field, and it gives
- * the exact line and byte offset of the first bad byte.
+ * The reader does not decode text.  It keeps the raw bytes of the current
+ * record beside its fields and hands them to the check once the record is
+ * complete (or has failed: a refused byte before the failure point is
+ * reported first, as a reader that checked byte by byte would).  Every
+ * character with a meaning in CSV is ASCII and no ASCII byte can be part
+ * of a multi-byte UTF-8 sequence, so checking the raw bytes is the same as
+ * checking every field, and it gives the exact line and file offset of the
+ * first refused byte.  Without a check, bytes pass through unexamined.
  *
  * Line numbers are physical lines of the file, counted from 1, every
  * CR LF, LF or lone CR ending one line (quoted line breaks included).
@@ -38,12 +42,17 @@ enum csv_status {
 	CSV_EOF = 0,       /* no more records */
 	CSV_ERR_IO = -1,   /* reading failed; errno is kept in err_errno */
 	CSV_ERR_NOMEM = -2,
-	CSV_ERR_UTF8 = -3, /* err_line, err_offset: the bad byte */
-	CSV_ERR_NUL = -4,  /* err_line, err_offset: the NUL byte */
+	CSV_ERR_UTF8 = -3, /* err_line, err_offset: the first refused byte */
+	CSV_ERR_NUL = -4,  /* the same, when that byte is a NUL */
 	CSV_ERR_QUOTE = -5, /* err_line: where the unterminated field began */
 	CSV_ERR_STRAY = -6, /* err_line, err_offset: text after a closing quote */
 	CSV_ERR_LONG = -7  /* err_line: where the long record began */
 };
+
+/* A text check with the signature of the host's utf8_check: RETURN VALUE
+ * 1 if s[0..len) is acceptable, else 0 with *bad set to the offset of the
+ * first byte that is not. */
+typedef int (*csv_check_fn)(const char *s, size_t len, size_t *bad);
 
 struct csv_reader {
 	FILE *fp;
@@ -56,10 +65,14 @@ struct csv_reader {
 	long line;   /* the physical line of the next byte, from 1 */
 	long offset; /* the file offset of the next byte, from 0 */
 
-	/* UTF-8 validation across reads. */
-	int u8_need;           /* continuation bytes still expected */
-	unsigned char u8_lo, u8_hi; /* range of the next continuation byte */
-	long u8_line, u8_offset;    /* where the current sequence began */
+	/* The text check (csv_set_check()), or NULL. */
+	csv_check_fn check;
+
+	/* The current record's bytes as read, from its first byte on; raw[0]
+	 * is at file offset raw_offset, on line record_line. */
+	char *raw;
+	size_t raw_len, raw_cap;
+	long raw_offset;
 
 	/* The current record: fields stored one after another, each ended by
 	 * a NUL; field i starts at buf + start[i]. */
@@ -80,6 +93,10 @@ struct csv_reader {
  * large (it holds the input buffer): allocate it, don't put it on a small
  * stack. */
 void csv_init(struct csv_reader *r, FILE *fp);
+/* Check every record with `check` (e.g. host->utf8_check), so that a
+ * refused byte fails csv_next() with CSV_ERR_UTF8, or CSV_ERR_NUL when it
+ * is a NUL byte (a UTF-16 file, usually). */
+void csv_set_check(struct csv_reader *r, csv_check_fn check);
 /* Release the record buffers. */
 void csv_free(struct csv_reader *r);
 /* Read the next record.  RETURN VALUE enum csv_status. */
@@ -91,7 +108,8 @@ static inline size_t csv_nfields(const struct csv_reader *r)
 }
 
 /* Field i of the current record, NUL-terminated, valid until the next
- * csv_next().  Fields never contain a NUL byte. */
+ * csv_next().  With a check that refuses NUL bytes (as utf8_check does),
+ * fields never contain one. */
 static inline const char *csv_field(const struct csv_reader *r, size_t i)
 {
 	return r->buf + r->start[i];
