@@ -149,6 +149,11 @@ int kudos_plugin_open(const char *path, struct kudos_plugin_lib **out,
 	/* Read the size first, then only as much as the plugin declared. */
 	size_t size = d->struct_size;
 	memcpy(&lib->desc, d, size < sizeof lib->desc ? size : sizeof lib->desc);
+	/* Size and version lead every ABI's descriptor: keep them even when
+	 * the declared size is too small to cover them, so the refusal names
+	 * the real problem. */
+	lib->desc.struct_size = d->struct_size;
+	lib->desc.abi_version = d->abi_version;
 	if (kudos_plugin_validate(&lib->desc, path, err))
 		goto fail;
 	*out = lib;
@@ -187,6 +192,19 @@ static int add_dirs(struct kudos_registry *reg, const char *list)
 	if (!copy)
 		return -1;
 	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		/* The same folder named twice (by --plugin-path and the
+		 * environment, say) is searched once, or each of its plugins
+		 * would clash with itself. */
+		char *real = realpath(d, NULL);
+		int seen = 0;
+		for (size_t i = 0; real && i < reg->n_dirs && !seen; i++) {
+			char *other = realpath(reg->dirs[i], NULL);
+			seen = other && strcmp(other, real) == 0;
+			free(other);
+		}
+		free(real);
+		if (seen)
+			continue;
 		char *dir = strdup(d);
 		if (!dir || push(&reg->dirs, &reg->n_dirs, dir)) {
 			free(dir);

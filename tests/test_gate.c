@@ -8,6 +8,7 @@
 
 #include "gate.h"
 #include "helpers.h"
+#include "leakcheck.h"
 #include "item.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ static void teardown(void)
 	kt_rmtree(dir);
 	free(db_path);
 	free(dir);
+	KT_ASSERT_NO_LEAKS();
 }
 
 TestSuite(gate, .init = setup, .fini = teardown);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "leakcheck.h"
 #include "item.h"
 #include "store.h"
 
@@ -31,6 +32,7 @@ static void teardown(void)
 	kt_rmtree(dir);
 	free(db_path);
 	free(dir);
+	KT_ASSERT_NO_LEAKS();
 }
 
 TestSuite(store, .init = setup, .fini = teardown);

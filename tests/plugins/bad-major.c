@@ -1,0 +1,21 @@
+/* Refused: ABI major 2, host speaks 1 */
+#include <kudos/plugin.h>
+#include <stddef.h>
+#include <stdint.h>
+
+__attribute__((unused)) static int collect(const struct kudos_host *h, struct kudos_instance *s, void *c)
+{ (void)h; (void)s; (void)c; return KUDOS_OK; }
+__attribute__((unused)) static int consume(const struct kudos_host *h, struct kudos_instance *s, void *c,
+                   const struct kudos_item *it)
+{ (void)h; (void)s; (void)c; (void)it; return KUDOS_OK; }
+
+
+
+static const struct kudos_plugin d = {
+	.struct_size = sizeof(struct kudos_plugin), .abi_version = (uint32_t)((2 << 16) | 0),
+	.kind = KUDOS_PLUGIN_SOURCE, .name = "bad-major", .version = "1.0.0",
+	.description = "test: ABI major 2, host speaks 1",
+	.collect = collect,
+};
+
+KUDOS_PLUGIN_DEFINE(d)
