@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "html.h"
+#include "zone.h"
 #include "text.h"
 
 /* ---- logging and errors --------------------------------------------- */
@@ -428,6 +430,37 @@ static int host_time_parse(const char *s, int64_t *utc)
 	return s && utc && kudos_time_parse(s, utc) == 0 ? KUDOS_OK : KUDOS_EINVAL;
 }
 
+static int host_time_parse_zone(const char *s, const char *zone, int64_t *utc)
+{
+	return s && zone && utc && kudos_time_parse_zone(s, zone, utc) == 0 ? KUDOS_OK
+	                                                                   : KUDOS_EINVAL;
+}
+
+static char *host_html_to_text(const char *html, size_t len)
+{
+	return html ? kudos_html_to_text(html, len) : NULL;
+}
+
+static int host_zone_to_utc(const char *zone, const struct kudos_civil_time *local,
+                            int64_t *utc, int *shifted)
+{
+	int moved = 0;
+	if (!zone || !local || !utc || local->struct_size < sizeof *local ||
+	    kudos_zone_to_utc(zone, local, utc, &moved))
+		return KUDOS_EINVAL;
+	if (shifted)
+		*shifted = moved;
+	return KUDOS_OK;
+}
+
+static int host_zone_from_utc(const char *zone, int64_t utc, struct kudos_civil_time *local)
+{
+	if (!zone || !local || local->struct_size < sizeof *local ||
+	    kudos_zone_from_utc(zone, utc, local))
+		return KUDOS_EINVAL;
+	return KUDOS_OK;
+}
+
 const struct kudos_host kudos_host_table = {
 	.struct_size = sizeof(struct kudos_host),
 	.abi_version = KUDOS_ABI_VERSION,
@@ -465,6 +498,10 @@ const struct kudos_host kudos_host_table = {
 	.aggregate_rating = host_aggregate_rating,
 	.utf8_check = host_utf8_check,
 	.time_parse = host_time_parse,
+	.html_to_text = host_html_to_text,
+	.zone_to_utc = host_zone_to_utc,
+	.zone_from_utc = host_zone_from_utc,
+	.time_parse_zone = host_time_parse_zone,
 };
 
 /* ---- instances ------------------------------------------------------- */

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include "zone.h"
+
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -101,10 +103,13 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-int kudos_time_parse(const char *s, int64_t *utc)
+/* ISO 8601 / RFC 3339.  RETURN VALUE 0 with the wall-clock fields and,
+ * when the text carries one, the offset east of UTC. */
+static int parse_iso(const char *s, struct kudos_civil_time *c, int *has_off, int *off)
 {
-	struct tm tm = {0};
-	int y, mo, d, h = 0, mi = 0, se = 0, off = 0;
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	*has_off = 0;
+	*off = 0;
 	if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || digits(s + 8, 2, &d))
 		return -1;
@@ -126,6 +131,7 @@ int kudos_time_parse(const char *s, int64_t *utc)
 		}
 		if (*p == 'Z' || *p == 'z') {
 			p++;
+			*has_off = 1;
 		} else if (*p == '+' || *p == '-') {
 			int sign = *p == '-' ? -1 : 1, oh, om;
 			p++;
@@ -139,28 +145,70 @@ int kudos_time_parse(const char *s, int64_t *utc)
 			p += 2;
 			if (oh > 23 || om > 59)
 				return -1;
-			off = sign * (oh * 3600 + om * 60);
+			*has_off = 1;
+			*off = sign * (oh * 3600 + om * 60);
 		}
 	}
 	if (*p != '\0')
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	time_t t = timegm(&tm);
-	/* timegm normalises 31 February into March: refuse such dates. */
-	struct tm back;
-	if (!gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
-		return -1;
-	if ((int64_t)t - off < 0)
-		return -1;
-	*utc = (int64_t)t - off;
+	*c = (struct kudos_civil_time){sizeof *c, y, mo, d, h, mi, se, 0};
 	return 0;
+}
+
+/* "Sat Aug 12 16:10:37 +0000 2023" (X) and RFC 2822 "Sat, 12 Aug 2023
+ * 16:10:37 +0000" (or "GMT"), with or without the weekday.  kudos never
+ * calls setlocale(), so strptime reads English names. */
+static int parse_legacy(const char *s, struct kudos_civil_time *c, int *has_off, int *off)
+{
+	static const char *const forms[] = {
+		"%a %b %d %H:%M:%S %z %Y", "%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z",
+		"%a, %d %b %Y %H:%M:%S GMT", "%d %b %Y %H:%M:%S GMT",
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		struct tm tm = {0};
+		const char *end = strptime(s, forms[i], &tm);
+		if (!end || *end != '\0')
+			continue;
+		*c = (struct kudos_civil_time){sizeof *c, tm.tm_year + 1900, tm.tm_mon + 1,
+		                               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0};
+		*has_off = 1;
+		*off = (int)tm.tm_gmtoff;
+		return 0;
+	}
+	return -1;
+}
+
+int kudos_time_parse_zone(const char *s, const char *zone, int64_t *utc)
+{
+	struct kudos_civil_time c;
+	int has_off, off, shifted;
+	int64_t t;
+	if (parse_iso(s, &c, &has_off, &off) && parse_legacy(s, &c, &has_off, &off))
+		return -1;
+	if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || c.hour > 23 ||
+	    c.minute > 59 || c.second > 60)
+		return -1;
+	if (has_off || !zone) {
+		struct tm tm = {.tm_year = c.year - 1900, .tm_mon = c.month - 1, .tm_mday = c.day,
+		                .tm_hour = c.hour, .tm_min = c.minute, .tm_sec = c.second};
+		time_t wall = timegm(&tm);
+		/* timegm normalises 31 February into March: refuse such dates. */
+		struct tm back;
+		if (!gmtime_r(&wall, &back) || back.tm_mday != c.day || back.tm_mon != c.month - 1)
+			return -1;
+		t = (int64_t)wall - off;
+	} else if (kudos_zone_to_utc(zone, &c, &t, &shifted)) {
+		return -1;
+	}
+	if (t < 0)
+		return -1;
+	*utc = t;
+	return 0;
+}
+
+int kudos_time_parse(const char *s, int64_t *utc)
+{
+	return kudos_time_parse_zone(s, NULL, utc);
 }
 
 int kudos_streq_ci(const char *a, const char *b)

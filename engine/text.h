@@ -35,6 +35,10 @@ void kudos_time_format(int64_t utc, char buf[21]);
  * with "Z", "+HH:MM", "+HHMM" or nothing (UTC); impossible dates and times
  * before 1970 are refused.  RETURN VALUE 0 and *utc, or -1. */
 int kudos_time_parse(const char *s, int64_t *utc);
+/* The same, with a time that carries no offset read as wall-clock time in
+ * `zone` (NULL: UTC).  Also reads X's "Sat Aug 12 16:10:37 +0000 2023" and
+ * RFC 2822 "Sat, 12 Aug 2023 16:10:37 +0000". */
+int kudos_time_parse_zone(const char *s, const char *zone, int64_t *utc);
 
 /* Case-insensitive ASCII comparison, for keywords. */
 int kudos_streq_ci(const char *a, const char *b);

@@ -159,6 +159,14 @@ enum kudos_badge {
 	KUDOS_BADGE_VERIFIED_BUYER = 1u << 2
 };
 
+/* A wall-clock time in some zone.  struct_size = sizeof, as everywhere. */
+struct kudos_civil_time {
+	size_t struct_size;
+	int year, month, day;     /* month 1-12, day 1-31 */
+	int hour, minute, second;
+	int utc_offset;           /* seconds east of UTC; set by zone_from_utc */
+};
+
 struct kudos_instance; /* one loaded plugin in one job; opaque */
 struct kudos_item;     /* one piece of user content; opaque    */
 
@@ -364,10 +372,40 @@ struct kudos_host {
 	int (*utf8_check)(const char *s, size_t len, size_t *bad_offset);
 	/* Parse a time: "YYYY-MM-DD" (midnight UTC) or RFC 3339 / ISO 8601
 	 * "YYYY-MM-DD[T ]HH:MM[:SS[.frac]]" followed by "Z", "+HH:MM",
-	 * "+HHMM" or nothing (UTC).  Impossible dates (31 February) and times
-	 * before 1970 are refused.  RETURN VALUE KUDOS_OK and *utc_seconds,
-	 * or KUDOS_EINVAL. */
+	 * "+HHMM" or nothing (UTC); also the forms platforms still send:
+	 * "Sat Aug 12 16:10:37 +0000 2023" (X v1.1, archives) and RFC 2822
+	 * "Sat, 12 Aug 2023 16:10:37 +0000" or "... GMT".  Impossible dates
+	 * (31 February) and times before 1970 are refused.  RETURN VALUE
+	 * KUDOS_OK and *utc_seconds, or KUDOS_EINVAL. */
 	int (*time_parse)(const char *s, int64_t *utc_seconds);
+
+	/* The text a reader sees in an HTML fragment (Mastodon "content",
+	 * YouTube "textDisplay", Reddit "body_html" once unescaped): tags
+	 * removed, entities decoded, white space collapsed, <br> a line break,
+	 * paragraphs separated by a blank line, list items by a line break,
+	 * Mastodon's hidden link parts (class "invisible") dropped.
+	 * RETURN VALUE (transfer full, release with host->free), or NULL when
+	 * out of memory. */
+	char *(*html_to_text)(const char *html, size_t len);
+
+	/* Time zones, by IANA name ("Europe/Berlin", "America/New_York",
+	 * "UTC"), from the system's tz database.  Call them from the callback's
+	 * own thread only.
+	 *
+	 * zone_to_utc: the instant of a wall-clock time.  A time skipped by a
+	 * daylight-saving change moves to the first valid minute after the gap
+	 * and sets *shifted (may be NULL); a repeated time takes its first
+	 * occurrence.  RETURN VALUE KUDOS_OK, or KUDOS_EINVAL for an unknown
+	 * zone or an impossible date. */
+	int (*zone_to_utc)(const char *zone, const struct kudos_civil_time *local,
+	                   int64_t *utc_seconds, int *shifted);
+	/* The wall-clock time in `zone` at an instant, with its UTC offset.
+	 * Fill local->struct_size before the call. */
+	int (*zone_from_utc)(const char *zone, int64_t utc_seconds,
+	                     struct kudos_civil_time *local);
+	/* As time_parse, but a time written without an offset is wall-clock
+	 * time in `zone` (a zone-less export from a platform's dashboard). */
+	int (*time_parse_zone)(const char *s, const char *zone, int64_t *utc_seconds);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 

@@ -1,0 +1,164 @@
+/* Text services the host offers plugins: HTML to text, time parsing in
+ * every form platforms send, and wall-clock time in named zones. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "leakcheck.h"
+#include "text.h"
+#include "zone.h"
+
+static void html_is(const char *html, const char *want)
+{
+	char *got = kudos_html_to_text(html, strlen(html));
+	cr_assert(got);
+	/* Criterion drops blank lines from messages: show breaks as \n. */
+	cr_assert_str_eq(got, want, "html: %s", html);
+	free(got);
+	KT_ASSERT_NO_LEAKS();
+}
+
+Test(html, mastodon_paragraphs_mentions_and_breaks)
+{
+	html_is("<p>Hello <span class=\"h-card\"><a href=\"https://m.example/@bob\" "
+	        "class=\"u-url mention\">@<span>bob</span></a></span> world</p>"
+	        "<p>Second &amp; last<br />line</p>",
+	        "Hello @bob world\n\nSecond & last\nline");
+}
+
+Test(html, mastodon_hidden_link_parts_are_dropped)
+{
+	html_is("<p>See <a href=\"https://example.com/a/long/path\" rel=\"nofollow\">"
+	        "<span class=\"invisible\">https://</span><span class=\"ellipsis\">"
+	        "example.com/a/lo</span><span class=\"invisible\">ng/path</span></a> now</p>",
+	        "See example.com/a/lo… now");
+}
+
+Test(html, entities_decode_and_white_space_collapses)
+{
+	html_is("  Caf&eacute;\n\n &lt;3 &#x1F600;  &quot;great&quot;  ", "Café <3 😀 \"great\"");
+}
+
+Test(html, youtube_breaks_and_formatting)
+{
+	html_is("Loved it!<br><br><b>Best</b> <i>grinder</i> ever", "Loved it!\n\nBest grinder ever");
+}
+
+Test(html, lists_scripts_and_plain_text)
+{
+	html_is("<ul><li>one</li><li>two</li></ul><script>alert(1)</script>after",
+	        "one\ntwo\n\nafter");
+	html_is("no markup at all", "no markup at all");
+	html_is("", "");
+}
+
+Test(html, no_tag_survives)
+{
+	char *got = kudos_html_to_text("<p onclick=\"x()\">a<img src=x onerror=alert(1)>b"
+	                               "<svg><circle/></svg></p>", 70);
+	cr_assert(got);
+	cr_assert_null(strchr(got, '<'), "%s", got);
+	cr_assert_str_eq(got, "ab");
+	free(got);
+}
+
+static int64_t parsed(const char *s, const char *zone)
+{
+	int64_t t = -1;
+	cr_assert_eq(kudos_time_parse_zone(s, zone, &t), 0, "could not parse %s", s);
+	return t;
+}
+
+Test(time, every_form_platforms_send)
+{
+	int64_t want = 1691856637; /* 2023-08-12T16:10:37Z */
+	cr_assert_eq(parsed("2023-08-12T16:10:37Z", NULL), want);
+	cr_assert_eq(parsed("2023-08-12T16:10:37.000Z", NULL), want);
+	cr_assert_eq(parsed("2023-08-12T16:10:37+0000", NULL), want);
+	cr_assert_eq(parsed("2023-08-12T18:10:37+02:00", NULL), want);
+	cr_assert_eq(parsed("2023-08-12T12:10:37-0400", NULL), want);
+	cr_assert_eq(parsed("Sat Aug 12 16:10:37 +0000 2023", NULL), want);
+	cr_assert_eq(parsed("Sat, 12 Aug 2023 16:10:37 +0000", NULL), want);
+	cr_assert_eq(parsed("Sat, 12 Aug 2023 16:10:37 GMT", NULL), want);
+	cr_assert_eq(parsed("2023-08-12 16:10:37", NULL), want);
+	cr_assert_eq(parsed("2023-08-12", NULL), 1691798400);
+}
+
+Test(time, refusals)
+{
+	int64_t t;
+	cr_assert_neq(kudos_time_parse("2023-02-31", &t), 0);
+	cr_assert_neq(kudos_time_parse("1969-12-31T23:00:00Z", &t), 0);
+	cr_assert_neq(kudos_time_parse("12/08/2023", &t), 0);
+	cr_assert_neq(kudos_time_parse("2023-08-12T16:10:37Zjunk", &t), 0);
+	cr_assert_neq(kudos_time_parse("Sat Aug 12 16:10:37 +0000", &t), 0);
+	cr_assert_neq(kudos_time_parse("", &t), 0);
+}
+
+Test(time, zone_less_times_read_in_the_given_zone)
+{
+	/* Berlin is UTC+2 in August. */
+	cr_assert_eq(parsed("2023-08-12 18:10:37", "Europe/Berlin"), 1691856637);
+	/* An explicit offset wins over the zone. */
+	cr_assert_eq(parsed("2023-08-12T16:10:37Z", "Europe/Berlin"), 1691856637);
+	int64_t t;
+	cr_assert_neq(kudos_time_parse_zone("2023-08-12 18:10", "Mars/Olympus", &t), 0);
+}
+
+static struct kudos_civil_time civil(int y, int mo, int d, int h, int mi)
+{
+	return (struct kudos_civil_time){sizeof(struct kudos_civil_time), y, mo, d, h, mi, 0, 0};
+}
+
+Test(zone, berlin_spring_gap_moves_to_the_first_valid_minute)
+{
+	struct kudos_civil_time c = civil(2026, 3, 29, 2, 30);
+	int64_t t;
+	int shifted = 0;
+	cr_assert_eq(kudos_zone_to_utc("Europe/Berlin", &c, &t, &shifted), 0);
+	cr_assert_eq(shifted, 1);
+	cr_assert_eq(t, 1774746000); /* 2026-03-29T01:00:00Z = 03:00 CEST */
+	c = civil(2026, 3, 29, 3, 30);
+	cr_assert_eq(kudos_zone_to_utc("Europe/Berlin", &c, &t, &shifted), 0);
+	cr_assert_eq(shifted, 0);
+	cr_assert_eq(t, 1774747800);
+}
+
+Test(zone, berlin_autumn_repeated_hour_takes_the_first)
+{
+	struct kudos_civil_time c = civil(2026, 10, 25, 2, 30);
+	int64_t t;
+	int shifted = 1;
+	cr_assert_eq(kudos_zone_to_utc("Europe/Berlin", &c, &t, &shifted), 0);
+	cr_assert_eq(shifted, 0);
+	cr_assert_eq(t, 1792888200); /* 2026-10-25T00:30:00Z, still CEST */
+}
+
+Test(zone, new_york_gap_and_round_trip)
+{
+	struct kudos_civil_time c = civil(2026, 3, 8, 2, 15), back = civil(0, 0, 0, 0, 0);
+	int64_t t;
+	int shifted;
+	cr_assert_eq(kudos_zone_to_utc("America/New_York", &c, &t, &shifted), 0);
+	cr_assert_eq(shifted, 1);
+	cr_assert_eq(kudos_zone_from_utc("America/New_York", t, &back), 0);
+	cr_assert_eq(back.hour, 3);
+	cr_assert_eq(back.minute, 0);
+	cr_assert_eq(back.utc_offset, -4 * 3600);
+}
+
+Test(zone, from_utc_and_bad_names)
+{
+	struct kudos_civil_time c = civil(0, 0, 0, 0, 0);
+	cr_assert_eq(kudos_zone_from_utc("Europe/Berlin", 1782907200, &c), 0); /* 2026-07-01T12Z */
+	cr_assert_eq(c.hour, 14);
+	cr_assert_eq(c.utc_offset, 7200);
+	cr_assert_eq(kudos_zone_from_utc("../../etc/passwd", 0, &c), -1);
+	cr_assert_eq(kudos_zone_from_utc("Not/AZone", 0, &c), -1);
+	cr_assert(kudos_zone_valid("UTC"));
+	/* The process's own TZ is left as it was. */
+	setenv("TZ", "Asia/Tokyo", 1);
+	kudos_zone_from_utc("Europe/Berlin", 0, &c);
+	cr_assert_str_eq(getenv("TZ"), "Asia/Tokyo");
+}
