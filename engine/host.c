@@ -1,7 +1,10 @@
 /* The host service table handed to plugins, and plugin instances. */
 #include "instance.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +464,65 @@ static int host_zone_from_utc(const char *zone, int64_t utc, struct kudos_civil_
 	return KUDOS_OK;
 }
 
+/* ---- reading a source's files ----------------------------------------- */
+
+static int visible(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+static int read_one(struct kudos_instance *self, const char *path,
+                    int (*fn)(void *, const char *, const char *, size_t), void *ud)
+{
+	struct kudos_error err = {0};
+	char *data = NULL;
+	size_t len;
+	if (kudos_read_file(path, "source file", &data, &len, &err)) {
+		host_set_error(self, "%s", err.msg);
+		return KUDOS_EIO;
+	}
+	int rc = fn(ud, path, data, len);
+	free(data);
+	return rc;
+}
+
+static int host_each_file(struct kudos_instance *self, const char *path,
+                          int (*fn)(void *, const char *, const char *, size_t), void *ud)
+{
+	struct stat st;
+	if (!path || !fn)
+		return KUDOS_EINVAL;
+	if (stat(path, &st) != 0) {
+		host_set_error(self, "%s: %s; check the source's \"path\" in the job", path,
+		               strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? KUDOS_EINVAL : KUDOS_EIO;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return read_one(self, path, fn, ud);
+	struct dirent **names = NULL;
+	/* alphasort is strcmp order here: kudos never sets a locale. */
+	int n = scandir(path, &names, visible, alphasort), rc = KUDOS_OK;
+	if (n < 0) {
+		host_set_error(self, "%s: cannot list the folder: %s", path, strerror(errno));
+		return KUDOS_EIO;
+	}
+	for (int i = 0; i < n; i++) {
+		char *file = NULL;
+		if (rc == KUDOS_OK && host_should_stop(self))
+			rc = KUDOS_ESTOP;
+		if (rc == KUDOS_OK && asprintf(&file, "%s/%s", path, names[i]->d_name) < 0) {
+			file = NULL;
+			rc = KUDOS_ENOMEM;
+		}
+		if (rc == KUDOS_OK && stat(file, &st) == 0 && S_ISREG(st.st_mode))
+			rc = read_one(self, file, fn, ud);
+		free(file);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
 const struct kudos_host kudos_host_table = {
 	.struct_size = sizeof(struct kudos_host),
 	.abi_version = KUDOS_ABI_VERSION,
@@ -502,6 +564,7 @@ const struct kudos_host kudos_host_table = {
 	.zone_to_utc = host_zone_to_utc,
 	.zone_from_utc = host_zone_from_utc,
 	.time_parse_zone = host_time_parse_zone,
+	.each_file = host_each_file,
 };
 
 /* ---- instances ------------------------------------------------------- */

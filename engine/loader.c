@@ -216,11 +216,6 @@ static int add_dirs(struct kudos_registry *reg, const char *list)
 	return 0;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
 static int is_plugin_file(const struct dirent *e)
 {
 	size_t n = strlen(e->d_name);
@@ -230,7 +225,8 @@ static int is_plugin_file(const struct dirent *e)
 static int scan_dir(struct kudos_registry *reg, const char *dir)
 {
 	struct dirent **names = NULL;
-	int n = scandir(dir, &names, is_plugin_file, by_name);
+	/* alphasort is strcmp order here: kudos never sets a locale. */
+	int n = scandir(dir, &names, is_plugin_file, alphasort);
 	if (n < 0)
 		return 0; /* a folder on the path that does not exist is fine */
 	int rc = 0;

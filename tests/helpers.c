@@ -1,5 +1,6 @@
 #include "helpers.h"
 
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -167,4 +168,41 @@ char *kt_job(const char *dir, const char *json)
 	char *p = kt_path(dir, "job.json");
 	kt_write(p, json);
 	return p;
+}
+
+cJSON *kt_collect(const char *plugin, const char *path, const char *extra_keys,
+                  char **stderr_out)
+{
+	char *dir = kt_tmpdir(), *text = NULL, *store = kt_path(dir, "k.db");
+	cr_assert(asprintf(&text,
+	                   "{\"name\": \"t\", \"store\": \"k.db\", \"sources\": "
+	                   "[{\"plugin\": \"%s\", \"path\": \"%s\"%s%s}]}",
+	                   plugin, path, extra_keys ? ", " : "", extra_keys ? extra_keys : "") > 0);
+	char *job = kt_job(dir, text);
+	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "kudos collect (%s over %s) exited %d:\n%s%s", plugin, path,
+	             r.status, r.out, r.err);
+	struct kt_run l = kt_kudos(dir, "list", "--json", "--store", store, NULL);
+	cr_assert_eq(l.status, 0, "kudos list: %s", l.err);
+	cJSON *items = cJSON_Parse(l.out);
+	cr_assert(cJSON_IsArray(items), "kudos list --json printed no array: %s", l.out);
+	if (stderr_out) {
+		*stderr_out = r.err;
+		r.err = NULL;
+	}
+	kt_run_free(&r);
+	kt_run_free(&l);
+	kt_rmtree(dir);
+	free(job);
+	free(text);
+	free(store);
+	free(dir);
+	return items;
+}
+
+const char *kt_real_fixtures(void)
+{
+	static const char path[] = KUDOS_SRC_DIR "/../shared/fixtures/real";
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
 }

@@ -45,4 +45,19 @@ void kt_run_free(struct kt_run *r);
  * path (transfer full). */
 char *kt_job(const char *dir, const char *json);
 
+/* Collect `path` with the source plugin `plugin` into a fresh store and
+ * return what `kudos list --json` says (transfer full; cJSON_Delete it).
+ * `extra_keys` is more of the source's job entry as JSON members without
+ * braces (e.g. "\"timezone\": \"Europe/Berlin\""), or NULL.  Asserts the
+ * collect exited 0, showing its output otherwise; *stderr_out (may be
+ * NULL) receives its stderr (transfer full). */
+struct cJSON;
+struct cJSON *kt_collect(const char *plugin, const char *path, const char *extra_keys,
+                         char **stderr_out);
+
+/* The real payloads others recorded (../shared/fixtures/real), or NULL when
+ * that folder is absent on this machine; tests that need it must say so
+ * loudly (cr_log_warn) rather than pass in silence. */
+const char *kt_real_fixtures(void);
+
 #endif

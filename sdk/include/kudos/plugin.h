@@ -406,6 +406,21 @@ struct kudos_host {
 	/* As time_parse, but a time written without an offset is wall-clock
 	 * time in `zone` (a zone-less export from a platform's dashboard). */
 	int (*time_parse_zone)(const char *s, const char *zone, int64_t *utc_seconds);
+
+	/* Read a source's "path": one file, or every regular file of a folder
+	 * in name order (pages as whoever fetched them saved them; names
+	 * starting with '.' are skipped).  Each file is read whole and handed
+	 * to `fn` with its path; `data` (transfer none) is NUL-terminated and
+	 * valid only during the call, so memory stays bounded by one page.
+	 * Stops at the first non-zero return of `fn` and returns it; checks
+	 * should_stop() between files.  RETURN VALUE KUDOS_OK, fn's value,
+	 * KUDOS_ESTOP, or KUDOS_EINVAL / KUDOS_EIO with set_error() naming the
+	 * path (a path that does not exist is KUDOS_EINVAL: the job's
+	 * mistake). */
+	int (*each_file)(struct kudos_instance *self, const char *path,
+	                 int (*fn)(void *ud, const char *file, const char *data,
+	                           size_t len),
+	                 void *ud);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
