@@ -225,3 +225,32 @@ int kudos_path_is_confined(const char *rel)
 	}
 	return depth > 0;
 }
+
+char *kudos_path_relative(const char *from, const char *to)
+{
+	size_t flen = strlen(from);
+	if (flen && from[flen - 1] == '/')
+		flen--; /* "/" itself */
+	if (strncmp(from, to, flen) == 0 && (to[flen] == '/' || to[flen] == '\0'))
+		return strdup(to[flen] && to[flen + 1] ? to + flen + 1 : ".");
+	/* The common folder prefix, by whole segments; `from` goes on past
+	 * it, so climb once per segment left in `from`. */
+	size_t common = 0;
+	for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	int ups = 0;
+	for (const char *p = from + common; *p; p++)
+		if (*p != '/' && (p == from + common || p[-1] == '/'))
+			ups++;
+	size_t rest = strlen(to + common);
+	char *out = malloc((size_t)ups * 3 + rest + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (int i = 0; i < ups; i++) {
+		memcpy(o, "../", 3);
+		o += 3;
+	}
+	memcpy(o, to + common, rest + 1);
+	return out;
+}

@@ -32,6 +32,11 @@ char *kudos_path_resolve(const char *base, const char *rel);
 /* The folder part of `path` (transfer full), "." for a bare name. */
 char *kudos_path_dirname(const char *path);
 
+/* `to` as a path relative to the folder `from` (both absolute and
+ * normalised), e.g. ("/a/out/web", "/a/out/cards/x.png") -> "../cards/x.png".
+ * RETURN VALUE (transfer full) or NULL when out of memory. */
+char *kudos_path_relative(const char *from, const char *to);
+
 /* Whether `rel` is a relative path that stays inside its base once
  * normalised: not absolute, no ".." that climbs above the start, not empty. */
 int kudos_path_is_confined(const char *rel);

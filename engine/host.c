@@ -340,9 +340,9 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 {
 	char *value = NULL;
 	struct kudos_error err = {0};
-	if (!key || !self->source_key)
+	if (!key || !self->state_key)
 		return NULL;
-	if (kudos_store_cursor_get(self->store, self->source_key, key, &value, &err)) {
+	if (kudos_store_cursor_get(self->store, self->state_key, key, &value, &err)) {
 		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
 		return NULL;
 	}
@@ -361,9 +361,9 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 
 static int host_cursor_set(struct kudos_instance *self, const char *key, const char *value)
 {
-	if (!key || !value || !self->source_key || !text_ok(key) || !text_ok(value))
+	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value))
 		return KUDOS_EINVAL;
-	if (kudos_store_cursor_set(self->store, self->source_key, key, value, &self->store_err)) {
+	if (kudos_store_cursor_set(self->store, self->state_key, key, value, &self->store_err)) {
 		host_set_error(self, "%s", self->store_err.msg);
 		return KUDOS_EFAIL;
 	}
@@ -377,33 +377,149 @@ static const char *host_output_dir(struct kudos_instance *self)
 	return self->output_dir;
 }
 
-static int host_output_write(struct kudos_instance *self, const char *relative,
-                             const void *data, size_t len)
+/* The absolute path of `relative` inside the output folder, or NULL with
+ * the error set (KUDOS_EPATH in *status) when it would leave it. */
+static char *confined_path(struct kudos_instance *self, const char *relative, int *status)
 {
-	struct kudos_error err = {0};
+	*status = KUDOS_EINVAL;
 	if (!self->output_dir)
-		return KUDOS_EINVAL;
+		return NULL;
 	if (!relative || !kudos_path_is_confined(relative)) {
 		host_set_error(self, "refused to write '%s': outputs write only inside %s",
 		               relative ? relative : "(null)", self->output_dir);
-		return KUDOS_EPATH;
+		*status = KUDOS_EPATH;
+		return NULL;
 	}
 	char *path = kudos_path_resolve(self->output_dir, relative);
+	if (!path)
+		*status = KUDOS_ENOMEM;
+	return path;
+}
+
+static int write_file(struct kudos_instance *self, const char *path, const void *data,
+                      size_t len)
+{
+	struct kudos_error err = {0};
+	if (!self->dry_run && kudos_write_atomic(path, data, len, &err)) {
+		host_set_error(self, "%s", err.msg);
+		return KUDOS_EIO;
+	}
+	return KUDOS_OK;
+}
+
+static int host_output_write(struct kudos_instance *self, const char *relative,
+                             const void *data, size_t len)
+{
+	int status;
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
 	char **grown = realloc(self->written, (self->n_written + 1) * sizeof *grown);
-	if (!path || !grown) {
+	if (!grown) {
 		free(path);
-		if (grown)
-			self->written = grown;
 		return KUDOS_ENOMEM;
 	}
 	self->written = grown;
-	if (!self->dry_run && kudos_write_atomic(path, data, len, &err)) {
-		host_set_error(self, "%s", err.msg);
+	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
 		free(path);
-		return KUDOS_EIO;
+		return status;
 	}
 	self->written[self->n_written++] = path;
 	return KUDOS_OK;
+}
+
+/* Remember that `path` (absolute, taken) is `item`'s own file. */
+static int note_item_file(struct kudos_instance *self, const struct kudos_item *item,
+                          char *path)
+{
+	struct kudos_item_file *grown =
+		realloc(self->item_files, (self->n_item_files + 1) * sizeof *grown);
+	char *id = strdup(item->field[KUDOS_FIELD_ID]);
+	if (grown)
+		self->item_files = grown;
+	if (!grown || !id) {
+		free(id);
+		free(path);
+		return KUDOS_ENOMEM;
+	}
+	self->item_files[self->n_item_files++] = (struct kudos_item_file){id, path};
+	return KUDOS_OK;
+}
+
+static int host_output_write_item(struct kudos_instance *self, const struct kudos_item *item,
+                                  const char *relative, const void *data, size_t len)
+{
+	int status;
+	if (!item)
+		return KUDOS_EINVAL;
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
+	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
+		free(path);
+		return status;
+	}
+	return note_item_file(self, item, path);
+}
+
+static int host_output_keep_item(struct kudos_instance *self, const struct kudos_item *item,
+                                 const char *relative)
+{
+	int status;
+	struct stat st;
+	if (!item)
+		return KUDOS_EINVAL;
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(path);
+		return KUDOS_EINVAL;
+	}
+	return note_item_file(self, item, path);
+}
+
+struct artifact_query {
+	char *path;
+};
+
+static int first_artifact(void *ud, const struct kudos_publication *p)
+{
+	struct artifact_query *q = ud;
+	if (!p->per_item)
+		return 0;
+	q->path = strdup(p->path);
+	return 1;
+}
+
+static const char *host_item_artifact(struct kudos_instance *self,
+                                      const struct kudos_item *item, const char *plugin)
+{
+	struct artifact_query q = {0};
+	struct kudos_error err = {0};
+	if (!item || !plugin || !self->output_dir)
+		return NULL;
+	if (kudos_store_each_publication(self->store, item->field[KUDOS_FIELD_ID], NULL, plugin,
+	                                 first_artifact, &q, &err)) {
+		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
+		return NULL;
+	}
+	free(self->artifact);
+	self->artifact = q.path ? kudos_path_relative(self->output_dir, q.path) : NULL;
+	free(q.path);
+	return self->artifact;
+}
+
+static int host_item_grant_window(const struct kudos_item *item, int64_t *from,
+                                  int64_t *until)
+{
+	if (!item || !item->has_grant)
+		return 0;
+	if (from)
+		*from = item->grant.from;
+	if (until)
+		*until = item->grant.until;
+	return 1;
 }
 
 static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
@@ -565,6 +681,10 @@ const struct kudos_host kudos_host_table = {
 	.zone_from_utc = host_zone_from_utc,
 	.time_parse_zone = host_time_parse_zone,
 	.each_file = host_each_file,
+	.output_write_item = host_output_write_item,
+	.output_keep_item = host_output_keep_item,
+	.item_artifact = host_item_artifact,
+	.item_grant_window = host_item_grant_window,
 };
 
 /* ---- instances ------------------------------------------------------- */
@@ -637,8 +757,14 @@ void kudos_instance_free(struct kudos_instance *in)
 	for (size_t i = 0; i < in->n_written; i++)
 		free(in->written[i]);
 	free(in->written);
+	for (size_t i = 0; i < in->n_item_files; i++) {
+		free(in->item_files[i].item_id);
+		free(in->item_files[i].path);
+	}
+	free(in->item_files);
+	free(in->artifact);
 	free(in->ctx);
-	free(in->source_key);
+	free(in->state_key);
 	free(in->output_dir);
 	free(in);
 }

@@ -34,7 +34,7 @@ struct kudos_instance {
 	int initialized;                  /* init() succeeded: exit() is owed */
 
 	/* sources */
-	char *source_key;
+	char *state_key;
 	long n_new, n_updated, n_unchanged, n_invalid;
 	void (*on_item)(void *ud, long total);
 	void *on_item_ud;
@@ -43,8 +43,13 @@ struct kudos_instance {
 	const char *scope;
 	char *output_dir;
 	const char *const *sources;       /* what the aggregate covers */
-	char **written;                   /* absolute paths written so far */
+	char **written;                   /* shared files written (absolute) */
 	size_t n_written;
+	struct kudos_item_file {          /* files that are one item's alone */
+		char *item_id, *path;     /* path absolute */
+	} *item_files;
+	size_t n_item_files;
+	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
 };
 

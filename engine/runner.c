@@ -9,6 +9,7 @@
 #include "gate.h"
 #include "instance.h"
 #include "progress.h"
+#include "publish.h"
 
 /* The plugin a job entry names, or a message listing what there is. */
 static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
@@ -54,6 +55,19 @@ static const char **job_source_names(const struct kudos_job *job)
 	return names;
 }
 
+/* The key under which a job entry keeps its state and publications:
+ * "acme-spring/sources[0]". */
+static int entry_key(const struct kudos_job *job, struct kudos_instance *in,
+                     struct kudos_error *err)
+{
+	free(in->state_key);
+	if (asprintf(&in->state_key, "%s/%s", job->name, in->jp->where) < 0) {
+		in->state_key = NULL;
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	}
+	return 0;
+}
+
 static void on_item(void *ud, long total)
 {
 	kudos_progress_update(ud, total);
@@ -72,11 +86,8 @@ static int collect_one(const struct kudos_job *job, const struct kudos_plugin_li
 	in->verbosity = opts->verbosity;
 	in->stop = opts->stop;
 	in->run_time = opts->now;
-	if (asprintf(&in->source_key, "%s/%s", job->name, jp->where) < 0) {
-		in->source_key = NULL;
-		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	if (entry_key(job, in, err))
 		goto done;
-	}
 	kudos_progress_start(&progress, in->label, opts->progress && opts->verbosity > 0);
 	in->on_item = on_item;
 	in->on_item_ud = &progress;
@@ -221,28 +232,11 @@ static int consume_one(void *ud, const struct kudos_item *it)
 	return 0;
 }
 
-/* Remember which files now hold which items, for `kudos show` and for
- * revocation to find them again. */
-static int record_publications(struct kudos_store *store, struct kudos_instance *in,
-                               const struct placed *p, int64_t now,
-                               struct kudos_error *err)
-{
-	if (kudos_store_begin(store, err))
-		return -1;
-	for (size_t f = 0; f < in->n_written; f++)
-		for (size_t i = 0; i < p->n; i++)
-			if (kudos_store_record_publication(store, p->ids[i], in->desc->name,
-			                                   in->written[f], now, err)) {
-				kudos_store_rollback(store);
-				return -1;
-			}
-	return kudos_store_commit(store, err);
-}
-
 static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib *lib,
                       const struct kudos_job_plugin *jp, const char *const *sources,
                       struct kudos_store *store, const struct kudos_run_opts *opts,
-                      struct kudos_output_report *out, struct kudos_error *err)
+                      struct kudos_output_report *out, struct kudos_takedowns *td,
+                      struct kudos_error *err)
 {
 	struct kudos_instance *in = NULL;
 	struct placed p = {0};
@@ -254,7 +248,7 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	in->run_time = opts->run_time;
 	in->sources = sources;
 	in->dry_run = opts->dry_run;
-	if (output_setup(job, in, err))
+	if (output_setup(job, in, err) || entry_key(job, in, err))
 		goto done;
 	if (kudos_instance_init(in, err))
 		goto done;
@@ -273,7 +267,7 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 			goto done;
 		}
 	}
-	if (!opts->dry_run && record_publications(store, in, &p, opts->now, err))
+	if (kudos_publish_settle(store, in, p.ids, p.n, opts->now, td, err))
 		goto done;
 	out->placed = (long)p.n;
 	out->skipped = p.skipped;
@@ -313,7 +307,8 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
 			kudos_registry_find(reg, job->outputs[i].plugin, KUDOS_PLUGIN_OUTPUT);
 		struct kudos_output_report *out = &report->outputs[report->n_outputs++];
 		out->plugin = lib->desc.name;
-		if (render_one(job, lib, &job->outputs[i], sources, store, opts, out, err))
+		if (render_one(job, lib, &job->outputs[i], sources, store, opts, out,
+		               &report->takedowns, err))
 			goto done;
 	}
 	rc = 0;
@@ -356,4 +351,5 @@ void kudos_run_report_free(struct kudos_run_report *r)
 	free(r->outputs);
 	r->outputs = NULL;
 	r->n_outputs = 0;
+	kudos_takedowns_free(&r->takedowns);
 }

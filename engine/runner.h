@@ -13,6 +13,7 @@
 #include "error.h"
 #include "job.h"
 #include "loader.h"
+#include "publish.h"
 #include "store.h"
 
 struct kudos_run_opts {
@@ -35,6 +36,7 @@ struct kudos_run_report {
 	long approved;
 	struct kudos_output_report *outputs;
 	size_t n_outputs;
+	struct kudos_takedowns takedowns;  /* what the render took down */
 };
 
 int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *reg,

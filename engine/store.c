@@ -69,16 +69,21 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
 	"CREATE TABLE cursors ("
-	"  source_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-	"  PRIMARY KEY (source_key, key)"
+	"  entry TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  PRIMARY KEY (entry, key)"
 	");"
 	"CREATE TABLE optouts ("
 	"  author TEXT PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL"
 	");"
+	/* Which file holds which item: `output` is the job entry ("acme/
+	 * outputs[1]"), `plugin` its plugin; `per_item` marks a file that
+	 * belongs to that item alone (a card), to delete on takedown. */
 	"CREATE TABLE publications ("
-	"  item_id TEXT, output TEXT NOT NULL, path TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  item_id TEXT NOT NULL, output TEXT NOT NULL, plugin TEXT NOT NULL,"
+	"  path TEXT NOT NULL, per_item INTEGER NOT NULL, at INTEGER NOT NULL,"
 	"  PRIMARY KEY (output, path, item_id)"
-	");",
+	");"
+	"CREATE INDEX publications_item ON publications (item_id, plugin);",
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -867,14 +872,14 @@ int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
 
 /* ---- cursors, publications, aggregate -------------------------------- */
 
-int kudos_store_cursor_get(struct kudos_store *s, const char *source_key,
+int kudos_store_cursor_get(struct kudos_store *s, const char *entry,
                            const char *key, char **value, struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT value FROM cursors WHERE source_key = ?1 AND key = ?2",
+	if (prepare(s, "SELECT value FROM cursors WHERE entry = ?1 AND key = ?2",
 	            &st, err))
 		return -1;
-	bind_text(st, 1, source_key);
+	bind_text(st, 1, entry);
 	bind_text(st, 2, key);
 	int step = sqlite3_step(st);
 	*value = NULL;
@@ -886,16 +891,16 @@ int kudos_store_cursor_get(struct kudos_store *s, const char *source_key,
 	return 0;
 }
 
-int kudos_store_cursor_set(struct kudos_store *s, const char *source_key,
+int kudos_store_cursor_set(struct kudos_store *s, const char *entry,
                            const char *key, const char *value,
                            struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "INSERT INTO cursors (source_key, key, value) VALUES (?1, ?2, ?3)"
-	               " ON CONFLICT (source_key, key) DO UPDATE SET value = excluded.value",
+	if (prepare(s, "INSERT INTO cursors (entry, key, value) VALUES (?1, ?2, ?3)"
+	               " ON CONFLICT (entry, key) DO UPDATE SET value = excluded.value",
 	            &st, err))
 		return -1;
-	bind_text(st, 1, source_key);
+	bind_text(st, 1, entry);
 	bind_text(st, 2, key);
 	bind_text(st, 3, value);
 	int step = sqlite3_step(st);
@@ -905,19 +910,22 @@ int kudos_store_cursor_set(struct kudos_store *s, const char *source_key,
 	return 0;
 }
 
-int kudos_store_record_publication(struct kudos_store *s, const char *item_id,
-                                   const char *output, const char *path,
-                                   int64_t now, struct kudos_error *err)
+int kudos_store_record_publication(struct kudos_store *s,
+                                   const struct kudos_publication *p,
+                                   struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "INSERT INTO publications (item_id, output, path, at)"
-	               " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET at = excluded.at",
+	if (prepare(s, "INSERT INTO publications (item_id, output, plugin, path, per_item, at)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	               " ON CONFLICT DO UPDATE SET at = excluded.at, per_item = excluded.per_item",
 	            &st, err))
 		return -1;
-	bind_text(st, 1, item_id);
-	bind_text(st, 2, output);
-	bind_text(st, 3, path);
-	sqlite3_bind_int64(st, 4, now);
+	bind_text(st, 1, p->item_id);
+	bind_text(st, 2, p->output);
+	bind_text(st, 3, p->plugin);
+	bind_text(st, 4, p->path);
+	sqlite3_bind_int(st, 5, p->per_item);
+	sqlite3_bind_int64(st, 6, p->at);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
@@ -925,18 +933,44 @@ int kudos_store_record_publication(struct kudos_store *s, const char *item_id,
 	return 0;
 }
 
-int kudos_store_publications(struct kudos_store *s, const char *item_id,
-                             kudos_publication_fn fn, void *ud, struct kudos_error *err)
+int kudos_store_forget_publications(struct kudos_store *s, const char *output,
+                                    const char *item_id, struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT output, path, at FROM publications WHERE item_id = ?1"
-	               " ORDER BY at, output, path", &st, err))
+	if (prepare(s, "DELETE FROM publications WHERE output = ?1 AND (?2 IS NULL OR item_id = ?2)",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, output);
+	bind_text(st, 2, item_id);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "forgetting published files");
+	return 0;
+}
+
+int kudos_store_each_publication(struct kudos_store *s, const char *item_id,
+                                 const char *output, const char *plugin,
+                                 kudos_publication_fn fn, void *ud,
+                                 struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT item_id, output, plugin, path, per_item, at FROM publications"
+	               " WHERE (?1 IS NULL OR item_id = ?1) AND (?2 IS NULL OR output = ?2)"
+	               " AND (?3 IS NULL OR plugin = ?3) ORDER BY item_id, at, output, path",
+	            &st, err))
 		return -1;
 	bind_text(st, 1, item_id);
+	bind_text(st, 2, output);
+	bind_text(st, 3, plugin);
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ud, col_text(st, 0), col_text(st, 1), sqlite3_column_int64(st, 2)))
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kudos_publication p = {col_text(st, 0), col_text(st, 1), col_text(st, 2),
+		                              col_text(st, 3), sqlite3_column_int(st, 4),
+		                              sqlite3_column_int64(st, 5)};
+		if (fn(ud, &p))
 			break;
+	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(s, err, "reading publications");

@@ -108,24 +108,37 @@ int kudos_store_optout(struct kudos_store *s, const char *author, const char *ac
 int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
                           int *out, struct kudos_error *err);
 
-/* Per-source saved state. *value is (transfer full) or NULL. */
-int kudos_store_cursor_get(struct kudos_store *s, const char *source_key,
+/* State a plugin keeps between runs, per job entry ("acme/sources[0]").
+ * *value is (transfer full) or NULL. */
+int kudos_store_cursor_get(struct kudos_store *s, const char *entry,
                            const char *key, char **value, struct kudos_error *err);
-int kudos_store_cursor_set(struct kudos_store *s, const char *source_key,
+int kudos_store_cursor_set(struct kudos_store *s, const char *entry,
                            const char *key, const char *value,
                            struct kudos_error *err);
 
-/* Remember that `output` wrote `path` for `item_id` (NULL item: a file of
- * the whole output, like the widget). */
-int kudos_store_record_publication(struct kudos_store *s, const char *item_id,
-                                   const char *output, const char *path,
-                                   int64_t now, struct kudos_error *err);
+/* One file that holds one item. */
+struct kudos_publication {
+	const char *item_id;
+	const char *output;  /* the job entry, e.g. "acme/outputs[0]" */
+	const char *plugin;  /* its plugin, e.g. "widget-json" */
+	const char *path;    /* absolute */
+	int per_item;        /* the file is this item's alone (delete on takedown) */
+	int64_t at;
+};
 
-/* The files that hold `item_id`, oldest first. */
-typedef int (*kudos_publication_fn)(void *ud, const char *output, const char *path,
-                                    int64_t at);
-int kudos_store_publications(struct kudos_store *s, const char *item_id,
-                             kudos_publication_fn fn, void *ud, struct kudos_error *err);
+/* Record (or refresh) one publication. */
+int kudos_store_record_publication(struct kudos_store *s, const struct kudos_publication *p,
+                                   struct kudos_error *err);
+/* Forget what `output` published (for one item, or all when NULL). */
+int kudos_store_forget_publications(struct kudos_store *s, const char *output,
+                                    const char *item_id, struct kudos_error *err);
+/* Visit publications; NULL filters match everything.  `p` is (transfer
+ * none) for the call. */
+typedef int (*kudos_publication_fn)(void *ud, const struct kudos_publication *p);
+int kudos_store_each_publication(struct kudos_store *s, const char *item_id,
+                                 const char *output, const char *plugin,
+                                 kudos_publication_fn fn, void *ud,
+                                 struct kudos_error *err);
 
 /* Rating count and average (each scaled to 5) over the items of the
  * given sources (NULL-terminated; NULL means all). */

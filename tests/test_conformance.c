@@ -232,9 +232,8 @@ static int init_exit_rounds(const char *file)
 		             "%s: the minimal job is refused: %s", file, err.msg);
 		in->verbosity = 0;
 		in->run_time = 1700000000;
-		if (source) {
-			cr_assert(asprintf(&in->source_key, "%s/%s", job.name, jp->where) > 0);
-		} else {
+		cr_assert(asprintf(&in->state_key, "%s/%s", job.name, jp->where) > 0);
+		if (!source) {
 			in->scope = scope_of(in);
 			in->output_dir = strdup(out);
 			cr_assert_not_null(in->output_dir);

@@ -161,19 +161,20 @@ struct pubs {
 	int json;
 };
 
-static int add_publication(void *ud, const char *output, const char *path, int64_t at)
+static int add_publication(void *ud, const struct kudos_publication *pub)
 {
 	struct pubs *p = ud;
 	char when[21];
-	kudos_time_format(at, when);
+	kudos_time_format(pub->at, when);
 	if (p->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToArray(p->arr, o);
-		cJSON_AddStringToObject(o, "output", output);
-		cJSON_AddStringToObject(o, "path", path);
+		cJSON_AddStringToObject(o, "output", pub->plugin);
+		cJSON_AddStringToObject(o, "entry", pub->output);
+		cJSON_AddStringToObject(o, "path", pub->path);
 		cJSON_AddStringToObject(o, "at", when);
 	} else {
-		printf("  %s  %s  %s\n", when, output, path);
+		printf("  %s  %-12s %s\n", when, pub->plugin, pub->path);
 	}
 	return 0;
 }
@@ -250,7 +251,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		show_text(it);
 		printf("published:\n");
 	}
-	if (kudos_store_publications(store, it->field[KUDOS_FIELD_ID], add_publication, &p, &err))
+	if (kudos_store_each_publication(store, it->field[KUDOS_FIELD_ID], NULL, NULL,
+	                                 add_publication, &p, &err))
 		goto fail;
 	status = json ? print_json(o) : 0;
 	goto done;

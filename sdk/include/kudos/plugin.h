@@ -337,12 +337,14 @@ struct kudos_host {
 	unsigned (*item_badges)(const struct kudos_item *item);
 	const char *(*item_get_meta)(const struct kudos_item *item, const char *key);
 
-	/* --- per-source cursor state -------------------------------------- */
+	/* --- state kept between runs, per job entry --------------------- */
 
-	/* A value the source saved in an earlier run (e.g. the newest id
-	 * seen), or NULL.  (transfer none), valid until exit(). */
+	/* A value this plugin saved in an earlier run of the same job entry
+	 * (a source's newest id seen, an output's planned slots), or NULL.
+	 * (transfer none), valid until exit(). */
 	const char *(*cursor_get)(struct kudos_instance *self, const char *key);
-	/* Saved with the items of this run, in the same transaction. */
+	/* A source's values are saved with the items of its run, in the same
+	 * transaction; an output's at once. */
 	int (*cursor_set)(struct kudos_instance *self, const char *key,
 	                  const char *value);
 
@@ -421,6 +423,34 @@ struct kudos_host {
 	                 int (*fn)(void *ud, const char *file, const char *data,
 	                           size_t len),
 	                 void *ud);
+
+	/* --- per-item artifacts (outputs) ---------------------------------- */
+
+	/* Write a file that belongs to one item (its card, say): as
+	 * output_write, and recorded as that item's, so that when the item
+	 * may no longer be published (revoked, denied, expired, opted out)
+	 * the next render deletes the file and lists it in the takedown
+	 * report.  Files written with output_write are shared by every item
+	 * the output placed (a widget) and are simply rewritten. */
+	int (*output_write_item)(struct kudos_instance *self, const struct kudos_item *item,
+	                         const char *relative, const void *data, size_t len);
+	/* A file an earlier run wrote for `item` still holds it unchanged (a
+	 * cache hit): keep it recorded without rewriting it.  RETURN VALUE
+	 * KUDOS_OK, KUDOS_EPATH for a path outside the output directory, or
+	 * KUDOS_EINVAL when the file is not there (render it again). */
+	int (*output_keep_item)(struct kudos_instance *self, const struct kudos_item *item,
+	                        const char *relative);
+	/* The file an output of this job that ran earlier in this render (name
+	 * it by plugin, e.g. "cards-png") holds for `item`, as a path relative
+	 * to this output's directory, or NULL.  List the producing output
+	 * first in the job.  (transfer none), valid until the callback
+	 * returns. */
+	const char *(*item_artifact)(struct kudos_instance *self, const struct kudos_item *item,
+	                             const char *plugin);
+	/* The grant's window, for outputs that publish later than now (a
+	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
+	 * 1 when the item has a grant, else 0. */
+	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
