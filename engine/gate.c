@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const scope_names[] = {"web", "print", "social", "ads"};
+
 const char *kudos_gate_reason(int verdict)
 {
 	switch (verdict) {
@@ -18,8 +20,37 @@ const char *kudos_gate_reason(int verdict)
 
 int kudos_scope_valid(const char *scope)
 {
-	return scope && (!strcmp(scope, "web") || !strcmp(scope, "print") ||
-	                 !strcmp(scope, "social") || !strcmp(scope, "ads"));
+	for (size_t i = 0; scope && i < 4; i++)
+		if (strcmp(scope, scope_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+char *kudos_scopes_canonical(const char *list)
+{
+	int seen[4] = {0};
+	char *copy = list ? strdup(list) : NULL, *save = NULL, out[32] = "";
+	if (!copy)
+		return NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		size_t i = 0;
+		while (i < 4 && strcmp(scope_names[i], t) != 0)
+			i++;
+		if (i == 4) {
+			free(copy);
+			return NULL;
+		}
+		seen[i] = 1;
+	}
+	free(copy);
+	for (size_t i = 0; i < 4; i++) {
+		if (!seen[i])
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, scope_names[i]);
+	}
+	return *out ? strdup(out) : NULL;
 }
 
 /* Whether the comma-separated `list` holds `scope` as a whole entry. */

@@ -30,6 +30,11 @@ const char *kudos_gate_reason(int verdict);
 /* RETURN VALUE 1 if `scope` is one of web, print, social, ads. */
 int kudos_scope_valid(const char *scope);
 
+/* A scope list ("print, web") as kudos stores it ("web,print"): known
+ * scopes only, each once, in canonical order.  RETURN VALUE (transfer
+ * full), or NULL when the list is empty or names an unknown scope. */
+char *kudos_scopes_canonical(const char *list);
+
 /* Judge one item (as loaded from the store) for `scope` at time `at`. */
 int kudos_gate_check(struct kudos_store *s, const struct kudos_item *it,
                      const char *scope, int64_t at, int *verdict,

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "gate.h"
 #include "html.h"
+#include "rights.h"
 #include "zone.h"
 #include "text.h"
 
@@ -188,42 +190,12 @@ static int host_item_set_meta(struct kudos_item *it, const char *key, const char
 	return kudos_item_set_meta(it, key, value);
 }
 
-/* "print, web" -> "web,print": known scopes only, in canonical order. */
-static char *canonical_scopes(const char *list)
-{
-	static const char *const scopes[] = {"web", "print", "social", "ads"};
-	int seen[4] = {0};
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return NULL;
-	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		size_t i = 0;
-		while (i < 4 && strcmp(scopes[i], t) != 0)
-			i++;
-		if (i == 4) {
-			free(copy);
-			return NULL;
-		}
-		seen[i] = 1;
-	}
-	free(copy);
-	char out[32] = "";
-	for (size_t i = 0; i < 4; i++) {
-		if (!seen[i])
-			continue;
-		if (*out)
-			strcat(out, ",");
-		strcat(out, scopes[i]);
-	}
-	return *out ? strdup(out) : NULL;
-}
-
 static int host_item_set_consent(struct kudos_item *it, const char *scopes,
                                  const char *evidence)
 {
 	if (!it || !scopes || !evidence || !text_ok(evidence))
 		return KUDOS_EINVAL;
-	char *canon = canonical_scopes(scopes), *ev = strdup(evidence);
+	char *canon = kudos_scopes_canonical(scopes), *ev = strdup(evidence);
 	if (!canon || !ev) {
 		free(canon);
 		free(ev);
@@ -254,6 +226,15 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 	}
 	if (kudos_store_upsert(self->store, it, self->desc->name, &self->job->terms,
 	                       self->run_time, &outcome, &self->store_err)) {
+		host_set_error(self, "%s", self->store_err.msg);
+		rc = KUDOS_EFAIL;
+		goto done;
+	}
+	/* A reply may answer a request for permission; an unchanged one has
+	 * been seen before and already counted. */
+	if (outcome != KUDOS_UPSERT_UNCHANGED && it->field[KUDOS_FIELD_IN_REPLY_TO] &&
+	    kudos_rights_on_reply(self->store, &self->job->rights, it, self->run_time,
+	                          &self->n_granted_by_reply, &self->n_replied, &self->store_err)) {
 		host_set_error(self, "%s", self->store_err.msg);
 		rc = KUDOS_EFAIL;
 		goto done;

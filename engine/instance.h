@@ -36,6 +36,7 @@ struct kudos_instance {
 	/* sources */
 	char *state_key;
 	long n_new, n_updated, n_unchanged, n_invalid;
+	int n_granted_by_reply, n_replied;
 	void (*on_item)(void *ud, long total);
 	void *on_item_ud;
 

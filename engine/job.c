@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "gate.h"
+#include "zone.h"
 
 static const char *const rights_states[] = {"none", "requested", "granted", "replied",
                                             "denied", "stale", "revoked", NULL};
@@ -219,10 +221,94 @@ static int load_brand(struct kudos_job *job, struct kudos_error *err)
 	return 0;
 }
 
+/* "rights": {"stale_after_days", "reply_scopes", "templates", "timezone"} */
+static int load_rights(struct kudos_job *job, struct kudos_error *err)
+{
+	static const char *const keys[] = {"stale_after_days", "reply_scopes", "templates",
+	                                   "timezone", NULL};
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(job->root, "rights"), *v;
+	job->rights.stale_after_days = 14;
+	job->rights.terms = job->terms;
+	job->rights.hashtag = job->brand ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	                                           job->brand, "rights_hashtag"))
+	                                 : NULL;
+	const char *scopes = "web";
+	char *joined = NULL;
+	if (r) {
+		if (want(job, "rights", cJSON_IsObject(r), "an object", err) ||
+		    check_keys(job, r, "rights", keys, err))
+			return -1;
+		v = cJSON_GetObjectItemCaseSensitive(r, "stale_after_days");
+		if (v) {
+			if (want(job, "rights.stale_after_days",
+			         cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 3650 &&
+			                 v->valuedouble == (double)(int)v->valuedouble,
+			         "a whole number of days from 1 to 3650", err))
+				return -1;
+			job->rights.stale_after_days = (int64_t)v->valuedouble;
+		}
+		v = cJSON_GetObjectItemCaseSensitive(r, "reply_scopes");
+		if (v) {
+			size_t len = 1;
+			const cJSON *e;
+			int ok = cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0;
+			cJSON_ArrayForEach(e, v)
+			{
+				ok = ok && cJSON_IsString(e);
+				len += ok ? strlen(e->valuestring) + 1 : 0;
+			}
+			if (ok && (joined = calloc(1, len))) {
+				cJSON_ArrayForEach(e, v)
+				{
+					if (*joined)
+						strcat(joined, ",");
+					strcat(joined, e->valuestring);
+				}
+				scopes = joined;
+			}
+			if (want(job, "rights.reply_scopes", ok,
+			         "a list of scopes (web, print, social, ads)", err)) {
+				free(joined);
+				return -1;
+			}
+		}
+		v = cJSON_GetObjectItemCaseSensitive(r, "templates");
+		if (v) {
+			const cJSON *t, *e;
+			int ok = cJSON_IsObject(v);
+			cJSON_ArrayForEach(t, v)
+			{
+				ok = ok && ((cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) ||
+				            cJSON_IsString(t));
+				cJSON_ArrayForEach(e, t) ok = ok && cJSON_IsString(e);
+			}
+			if (want(job, "rights.templates", ok,
+			         "an object of template names, each a list of message variants", err))
+				return -1;
+			job->templates = v;
+		}
+		v = cJSON_GetObjectItemCaseSensitive(r, "timezone");
+		if (v) {
+			if (want(job, "rights.timezone", cJSON_IsString(v) && kudos_zone_valid(v->valuestring),
+			         "a time zone of the tz database, e.g. \"Europe/Berlin\"", err))
+				return -1;
+			job->timezone = v->valuestring;
+		}
+	}
+	job->reply_scopes = kudos_scopes_canonical(scopes);
+	free(joined);
+	if (!job->reply_scopes)
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "%s: rights.reply_scopes names a scope kudos does not know; use "
+		                  "web, print, social or ads", job->path);
+	job->rights.reply_scopes = job->reply_scopes;
+	return 0;
+}
+
 int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err)
 {
-	static const char *const keys[] = {"name", "store", "brand", "sources",
-	                                   "curation", "outputs", NULL};
+	static const char *const keys[] = {"name", "store", "brand", "sources", "curation",
+	                                   "rights", "outputs", NULL};
 	char *text = NULL, cwd[PATH_MAX];
 	size_t len;
 	memset(job, 0, sizeof *job);
@@ -263,7 +349,7 @@ int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *
 			goto fail;
 		}
 	}
-	if (load_brand(job, err) || load_curation(job, err) ||
+	if (load_brand(job, err) || load_rights(job, err) || load_curation(job, err) ||
 	    load_plugins(job, "sources", &job->sources, &job->n_sources, err) ||
 	    load_plugins(job, "outputs", &job->outputs, &job->n_outputs, err))
 		goto fail;
@@ -284,5 +370,6 @@ void kudos_job_free(struct kudos_job *job)
 	free(job->sources);
 	free(job->outputs);
 	free(job->auto_approve);
+	free(job->reply_scopes);
 	memset(job, 0, sizeof *job);
 }

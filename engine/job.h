@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "rights.h"
 #include "store.h"
 
 struct kudos_job_plugin {
@@ -41,6 +42,10 @@ struct kudos_job {
 	size_t n_sources, n_outputs;
 	struct kudos_rule *auto_approve;
 	size_t n_auto_approve;
+	struct kudos_rights_config rights;
+	char *reply_scopes;         /* owns rights.reply_scopes */
+	const cJSON *templates;     /* rights.templates: name -> [variants] */
+	const char *timezone;       /* rights.timezone for dates, or NULL (UTC) */
 };
 
 int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err);

@@ -28,17 +28,24 @@ static void on_sigint(int sig)
 static const struct {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
-	const char *summary;
+	const char *args, *summary;
 } commands[] = {
-	{"run", cmd_run, "JOB.json [--dry-run]  collect, curate and render"},
-	{"collect", cmd_collect, "JOB.json            collect from the sources and curate"},
-	{"render", cmd_render, "JOB.json             render the outputs from the store"},
-	{"list", cmd_list, "[--curation S] [--rights S] [--source S] [--json]"},
-	{"show", cmd_show, "ID [--json]            one item, its states and evidence"},
-	{"approve", cmd_approve, "ID...               approve items"},
-	{"reject", cmd_reject, "ID... [--reason T]   reject items"},
-	{"plugins", cmd_plugins, "[--json]            the plugins on the search path"},
-	{"plugin", cmd_plugin, "check FILE.so        check a plugin as kudos would load it"},
+	{"run", cmd_run, "JOB.json [--dry-run]", "collect, curate and render"},
+	{"collect", cmd_collect, "JOB.json", "collect from the sources and curate"},
+	{"render", cmd_render, "JOB.json", "render the outputs from the store"},
+	{"list", cmd_list, "[--curation S] [--rights S] [--json]", "items, newest first"},
+	{"show", cmd_show, "ID [--json]", "one item, its states and evidence"},
+	{"approve", cmd_approve, "ID...", "approve items"},
+	{"reject", cmd_reject, "ID... [--reason T]", "reject items"},
+	{"request", cmd_request, "ID... [--template T]", "ask for permission: print the message"},
+	{"grant", cmd_grant, "ID --scope S --evidence T", "record permission (scopes, window)"},
+	{"deny", cmd_deny, "ID [--reason T]", "the creator said no"},
+	{"revoke", cmd_revoke, "ID --reason T", "permission withdrawn: take it down"},
+	{"optout", cmd_optout, "AUTHOR", "never render this author again"},
+	{"history", cmd_history, "ID [--json]", "an item's audit entries"},
+	{"audit", cmd_audit, "verify", "check the audit trail's hash chain"},
+	{"plugins", cmd_plugins, "[--json]", "the plugins on the search path"},
+	{"plugin", cmd_plugin, "check FILE.so", "check a plugin as kudos would load it"},
 };
 
 static void usage(FILE *to)
@@ -47,7 +54,8 @@ static void usage(FILE *to)
 	            "kudos curates testimonials and publishes only what is approved and\n"
 	            "permitted.  Commands:\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(to, "  kudos %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(to, "  kudos %-8s %-38s %s\n", commands[i].name, commands[i].args,
+		        commands[i].summary);
 	fprintf(to, "\n`kudos COMMAND --help` explains one command.  Exit status: 0 done,\n"
 	            "1 the run failed, 2 bad usage or bad input.\n");
 }

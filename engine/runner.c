@@ -10,6 +10,7 @@
 #include "instance.h"
 #include "progress.h"
 #include "publish.h"
+#include "rights.h"
 
 /* The plugin a job entry names, or a message listing what there is. */
 static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
@@ -111,6 +112,8 @@ static int collect_one(const struct kudos_job *job, const struct kudos_plugin_li
 	report->n_updated += in->n_updated;
 	report->n_unchanged += in->n_unchanged;
 	report->n_invalid += in->n_invalid;
+	report->granted_by_reply += in->n_granted_by_reply;
+	report->replied += in->n_replied;
 	if (opts->verbosity > 1)
 		fprintf(stderr, "kudos: %s: %ld new, %ld updated, %ld unchanged, %ld skipped\n",
 		        in->label, in->n_new, in->n_updated, in->n_unchanged, in->n_invalid);
@@ -137,6 +140,14 @@ int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *
 			kudos_registry_find(reg, job->sources[i].plugin, KUDOS_PLUGIN_SOURCE);
 		if (collect_one(job, lib, &job->sources[i], store, opts, report, err))
 			return -1;
+	}
+	/* Requests nobody answered in time go stale. */
+	if (kudos_store_begin(store, err))
+		return -1;
+	if (kudos_rights_sweep_stale(store, &job->rights, opts->now, &report->stale, err) ||
+	    kudos_store_commit(store, err)) {
+		kudos_store_rollback(store);
+		return -1;
 	}
 	return 0;
 }

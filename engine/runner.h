@@ -33,6 +33,7 @@ struct kudos_output_report {
 
 struct kudos_run_report {
 	long n_new, n_updated, n_unchanged, n_invalid;
+	long granted_by_reply, replied, stale;
 	long approved;
 	struct kudos_output_report *outputs;
 	size_t n_outputs;

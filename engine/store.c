@@ -48,6 +48,16 @@ static const char *const migrations[] = {
 	"  actor TEXT NOT NULL"
 	");"
 	"CREATE INDEX grants_item ON grants (item_id, id);"
+	/* Each request for permission as sent: the text, when, and the id of
+	 * the brand's post that carried it (replies may answer that post). */
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id TEXT NOT NULL REFERENCES items(id),"
+	"  text TEXT NOT NULL, template TEXT, posted_as TEXT,"
+	"  sent_at INTEGER NOT NULL, actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX requests_item ON requests (item_id, id);"
+	"CREATE INDEX requests_posted ON requests (posted_as);"
 	"CREATE TABLE item_edits ("
 	"  item_id TEXT NOT NULL REFERENCES items(id),"
 	"  at INTEGER NOT NULL,"
@@ -119,8 +129,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_EDIT] = "INSERT INTO item_edits (item_id, at, old_hash, new_hash, old_text)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_GRANT] = "INSERT INTO grants (item_id, scopes, valid_from, valid_until,"
-		     " terms_url, terms_version, evidence_text, consent_at, credit, actor)"
-		     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+		     " terms_url, terms_version, evidence_text, consent_at, credit, actor,"
+		     " evidence_id, evidence_author, evidence_at, request_text, request_sent_at)"
+		     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
 	[ST_SET_RIGHTS] = "UPDATE items SET rights = ?2 WHERE id = ?1",
 	[ST_AUDIT_TAIL] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
 	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
@@ -475,9 +486,8 @@ static int set_rights(struct kudos_store *s, const char *id, const char *state,
 	return 0;
 }
 
-/* The item's rights state, into `state` (16 bytes); 0 when not found. */
-static int rights_of(struct kudos_store *s, const char *id, char state[16],
-                     struct kudos_error *err)
+int kudos_store_rights_of(struct kudos_store *s, const char *id, char state[16],
+                          struct kudos_error *err)
 {
 	sqlite3_stmt *st = cached(s, ST_FIND);
 	bind_text(st, 1, id);
@@ -503,7 +513,7 @@ int kudos_store_grant(struct kudos_store *s, const char *id,
 	if (!g->scopes || !*g->scopes || !g->evidence || !*g->evidence)
 		return kudos_fail(err, KUDOS_EXIT_INPUT,
 		                  "a grant for %s needs scopes and evidence", id);
-	if (rights_of(s, id, from, err))
+	if (kudos_store_rights_of(s, id, from, err))
 		return -1;
 	sqlite3_stmt *st = cached(s, ST_GRANT);
 	bind_text(st, 1, id);
@@ -518,6 +528,13 @@ int kudos_store_grant(struct kudos_store *s, const char *id,
 	sqlite3_bind_int64(st, 8, now);
 	bind_text(st, 9, g->credit ? g->credit : "full");
 	bind_text(st, 10, actor);
+	bind_text(st, 11, g->evidence_id);
+	bind_text(st, 12, g->evidence_author);
+	if (g->evidence_at)
+		sqlite3_bind_int64(st, 13, g->evidence_at);
+	bind_text(st, 14, g->request_text);
+	if (g->request_sent_at)
+		sqlite3_bind_int64(st, 15, g->request_sent_at);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(s, err, "recording a grant");
 	snprintf(detail, sizeof detail, "scopes %s; evidence: %s", g->scopes, g->evidence);
@@ -525,6 +542,155 @@ int kudos_store_grant(struct kudos_store *s, const char *id,
 	    audit_add(s, now, id, actor, "grant", from, "granted", detail, err))
 		return -1;
 	return 0;
+}
+
+int kudos_store_set_rights(struct kudos_store *s, const char *id, const char *to,
+                           const char *actor, const char *action, const char *detail,
+                           int64_t now, struct kudos_error *err)
+{
+	char from[16];
+	if (kudos_store_rights_of(s, id, from, err) || set_rights(s, id, to, err) ||
+	    audit_add(s, now, id, actor, action, from, to, detail, err))
+		return -1;
+	return 0;
+}
+
+int kudos_store_add_request(struct kudos_store *s, const char *id, const char *text,
+                            const char *template_name, const char *posted_as,
+                            const char *actor, int64_t now, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "INSERT INTO requests (item_id, text, template, posted_as, sent_at, actor)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	bind_text(st, 2, text);
+	bind_text(st, 3, template_name);
+	bind_text(st, 4, posted_as);
+	sqlite3_bind_int64(st, 5, now);
+	bind_text(st, 6, actor);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "recording a request");
+	return 0;
+}
+
+int kudos_store_last_request(struct kudos_store *s, const char *id,
+                             struct kudos_request *out, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	memset(out, 0, sizeof *out);
+	if (prepare(s, "SELECT text, sent_at, posted_as FROM requests WHERE item_id = ?1"
+	               " ORDER BY id DESC LIMIT 1", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->found = 1;
+		out->text = strdup(col_text(st, 0));
+		out->sent_at = sqlite3_column_int64(st, 1);
+		out->posted_as = col_text(st, 2) ? strdup(col_text(st, 2)) : NULL;
+		if (!out->text || (col_text(st, 2) && !out->posted_as))
+			step = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		kudos_request_clear(out);
+		return db_fail(s, err, "reading a request");
+	}
+	return 0;
+}
+
+void kudos_request_clear(struct kudos_request *r)
+{
+	free(r->text);
+	free(r->posted_as);
+	memset(r, 0, sizeof *r);
+}
+
+int kudos_store_last_evidence(struct kudos_store *s, const char *id, char **evidence,
+                              struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	*evidence = NULL;
+	if (prepare(s, "SELECT evidence_text FROM grants WHERE item_id = ?1"
+	               " ORDER BY id DESC LIMIT 1", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && col_text(st, 0) && !(*evidence = strdup(col_text(st, 0))))
+		step = SQLITE_NOMEM;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(s, err, "reading a grant");
+	return 0;
+}
+
+/* Collect the ids a query returns (one text column) into a list. */
+static int collect_ids(struct kudos_store *s, sqlite3_stmt *st, char ***ids, size_t *n,
+                       struct kudos_error *err)
+{
+	int step;
+	*ids = NULL;
+	*n = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char **grown = realloc(*ids, (*n + 1) * sizeof **ids);
+		char *id = strdup(col_text(st, 0));
+		if (grown)
+			*ids = grown;
+		if (!grown || !id) {
+			free(id);
+			step = SQLITE_NOMEM;
+			break;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	if (step != SQLITE_DONE) {
+		kudos_ids_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return db_fail(s, err, "reading items");
+	}
+	return 0;
+}
+
+void kudos_ids_free(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
+                                    const char *reply_to, char ***ids, size_t *n,
+                                    struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT id FROM items WHERE rights = 'requested' AND source = ?1"
+	               " AND (external_id = ?2 OR id IN"
+	               "  (SELECT item_id FROM requests WHERE posted_as = ?2)) ORDER BY id",
+	            &st, err))
+		return -1;
+	bind_text(st, 1, source);
+	bind_text(st, 2, reply_to);
+	int rc = collect_ids(s, st, ids, n, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***ids,
+                                 size_t *n, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT i.id FROM items i WHERE i.rights = 'requested' AND"
+	               " (SELECT max(sent_at) FROM requests r WHERE r.item_id = i.id) < ?1"
+	               " ORDER BY i.id", &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, cutoff);
+	int rc = collect_ids(s, st, ids, n, err);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,

@@ -89,6 +89,12 @@ struct kudos_grant_input {
 	int64_t from, until;
 	const char *evidence;  /* required: why kudos may publish */
 	const char *credit;    /* full (NULL), first, initials, handle, anonymous */
+	/* Where the evidence came from, when it was a reply (may be NULL/0). */
+	const char *evidence_id, *evidence_author;
+	int64_t evidence_at;
+	/* The request this answers, when there was one. */
+	const char *request_text;
+	int64_t request_sent_at;
 };
 
 /* Record a grant for `id`, set its rights to `granted` and audit it.
@@ -98,6 +104,47 @@ int kudos_store_grant(struct kudos_store *s, const char *id,
                       const struct kudos_grant_input *g, const char *actor,
                       const struct kudos_terms *terms, int64_t now,
                       struct kudos_error *err);
+
+/* An item's rights state into `state`.  RETURN VALUE -1 with
+ * KUDOS_EXIT_INPUT for an unknown id. */
+int kudos_store_rights_of(struct kudos_store *s, const char *id, char state[16],
+                          struct kudos_error *err);
+
+/* Set an item's rights state and audit it (`action` names the change:
+ * request, deny, revoke, replied, stale).  No policy here: engine/rights.c
+ * decides which changes are allowed. */
+int kudos_store_set_rights(struct kudos_store *s, const char *id, const char *to,
+                           const char *actor, const char *action, const char *detail,
+                           int64_t now, struct kudos_error *err);
+
+/* A request for permission as sent. */
+struct kudos_request {
+	int found;
+	char *text;       /* (transfer full) */
+	char *posted_as;  /* (transfer full), may be NULL */
+	int64_t sent_at;
+};
+int kudos_store_add_request(struct kudos_store *s, const char *id, const char *text,
+                            const char *template_name, const char *posted_as,
+                            const char *actor, int64_t now, struct kudos_error *err);
+int kudos_store_last_request(struct kudos_store *s, const char *id,
+                             struct kudos_request *out, struct kudos_error *err);
+void kudos_request_clear(struct kudos_request *r);
+
+/* The evidence of the item's latest grant (transfer full), or NULL. */
+int kudos_store_last_evidence(struct kudos_store *s, const char *id, char **evidence,
+                              struct kudos_error *err);
+
+/* Items of `source` in rights state `requested` that a reply to
+ * `reply_to` answers: the item itself, or the brand's post that carried
+ * its request.  *ids (transfer full) is freed with kudos_ids_free. */
+int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
+                                    const char *reply_to, char ***ids, size_t *n,
+                                    struct kudos_error *err);
+/* Items still `requested` whose last request was sent before `cutoff`. */
+int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***ids,
+                                 size_t *n, struct kudos_error *err);
+void kudos_ids_free(char **ids, size_t n);
 
 /* Put an author (name or handle, as the items carry it) on the opt-out
  * list: the gate refuses all their items from now on. */

@@ -54,7 +54,8 @@ static void add(const char *ext, const char *author, const char *curation, const
 	cr_assert_eq(kudos_store_upsert(store, it, "csv", NULL, NOW, &outcome, &err), 0, "%s",
 	             err.msg);
 	if (scopes) {
-		struct kudos_grant_input g = {scopes, from, until, "reply #123", credit};
+		struct kudos_grant_input g = {.scopes = scopes, .from = from, .until = until,
+		                              .evidence = "reply #123", .credit = credit};
 		cr_assert_eq(kudos_store_grant(store, it->field[KUDOS_FIELD_ID], &g, "test", NULL, NOW,
 		                               &err), 0, "%s", err.msg);
 	}

@@ -73,5 +73,12 @@ int cmd_approve(struct cli *c, int argc, char **argv);
 int cmd_reject(struct cli *c, int argc, char **argv);
 int cmd_plugins(struct cli *c, int argc, char **argv);
 int cmd_plugin(struct cli *c, int argc, char **argv);
+int cmd_request(struct cli *c, int argc, char **argv);
+int cmd_grant(struct cli *c, int argc, char **argv);
+int cmd_deny(struct cli *c, int argc, char **argv);
+int cmd_revoke(struct cli *c, int argc, char **argv);
+int cmd_optout(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
 
 #endif

@@ -4,7 +4,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "../fsutil.h"
 #include "../runner.h"
+#include "../text.h"
 #include "cli.h"
 
 enum { STEP_COLLECT = 1, STEP_CURATE = 2, STEP_RENDER = 4 };
@@ -57,6 +61,12 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 			printf("; %ld skipped as invalid (see the warnings above)", r->n_invalid);
 		printf("\n");
 	}
+	if (r->granted_by_reply || r->replied)
+		printf("replies to requests: %ld granted with the rights hashtag, %ld to read "
+		       "(now `replied`)\n", r->granted_by_reply, r->replied);
+	if (r->stale)
+		printf("%ld request%s went unanswered too long (now `stale`)\n", r->stale,
+		       r->stale == 1 ? "" : "s");
 	if (steps & STEP_CURATE)
 		printf("approved %ld item%s by the job's rules\n", r->approved,
 		       r->approved == 1 ? "" : "s");
@@ -72,8 +82,53 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 			printf("; %ld not passed by the render gate", o->refused);
 		printf("\n");
 	}
+	if (r->takedowns.n)
+		printf("took down %zu publication%s (revoked, denied, expired or opted out): "
+		       "see takedown-report.json\n", r->takedowns.n, r->takedowns.n == 1 ? "" : "s");
 	if (dry_run)
 		printf("dry run: nothing was saved and no file was written\n");
+}
+
+/* takedown-report.json beside the job: what this render removed, why, and
+ * every file each item had been published to. */
+static int write_takedown_report(const struct kudos_job *job, const struct kudos_run_report *r,
+                                 int64_t run_time, struct kudos_error *err)
+{
+	char when[21], *path = NULL, *text = NULL;
+	int rc = -1;
+	cJSON *doc = cJSON_CreateObject(), *list;
+	kudos_time_format(run_time, when);
+	cJSON_AddStringToObject(doc, "job", job->name);
+	cJSON_AddStringToObject(doc, "generated_at", when);
+	list = cJSON_AddArrayToObject(doc, "removed");
+	for (size_t i = 0; i < r->takedowns.n; i++) {
+		const struct kudos_takedown *t = &r->takedowns.v[i];
+		cJSON *o = cJSON_CreateObject(), *paths, *deleted;
+		cJSON_AddItemToArray(list, o);
+		cJSON_AddStringToObject(o, "item", t->item_id);
+		cJSON_AddStringToObject(o, "output", t->plugin);
+		cJSON_AddStringToObject(o, "entry", t->entry);
+		cJSON_AddStringToObject(o, "reason", t->reason);
+		paths = cJSON_AddArrayToObject(o, "published_at");
+		for (size_t j = 0; j < t->n_paths; j++)
+			cJSON_AddItemToArray(paths, cJSON_CreateString(t->paths[j]));
+		deleted = cJSON_AddArrayToObject(o, "deleted");
+		for (size_t j = 0; j < t->n_deleted; j++)
+			cJSON_AddItemToArray(deleted, cJSON_CreateString(t->deleted[j]));
+	}
+	if (!(text = cJSON_Print(doc)) || asprintf(&path, "%s/takedown-report.json", job->dir) < 0) {
+		path = NULL;
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	size_t len = strlen(text);
+	text[len] = '\n'; /* cJSON_Print's NUL becomes the final newline */
+	rc = kudos_write_atomic(path, text, len + 1, err);
+done:
+	free(path);
+	free(text);
+	cJSON_Delete(doc);
+	return rc;
 }
 
 static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
@@ -115,6 +170,9 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
+		goto fail;
+	if ((steps & STEP_RENDER) && !dry_run &&
+	    write_takedown_report(&job, &report, opts.run_time, &err))
 		goto fail;
 	summary(c, steps, &report, dry_run);
 	status = 0;

@@ -1,0 +1,593 @@
+/* kudos request | grant | deny | revoke | optout | history | audit verify */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../gate.h"
+#include "../rights.h"
+#include "../text.h"
+#include "../zone.h"
+#include "cli.h"
+
+static const char request_help[] =
+	"usage: kudos request ID... [--template NAME] [--posted-as POST_ID] [--job JOB.json]\n"
+	"\n"
+	"Mark items `requested` and print, for each, the message to post to its\n"
+	"creator asking for permission.  Messages come from the job's\n"
+	"rights.templates (several variants per template, picked per item so the\n"
+	"brand does not post one text a hundred times) or from kudos's own.\n"
+	"\n"
+	"  --template NAME     which of the job's templates (default: \"default\")\n"
+	"  --posted-as POST_ID the id of the brand's post that carried the request\n"
+	"                      (one ID only): replies to that post count as answers\n"
+	"  --job JOB.json      the job: brand name, rights hashtag, terms, templates\n"
+	"  --actor NAME        who is recording this (default: your login name)\n";
+
+static const char grant_help[] =
+	"usage: kudos grant ID --scope web,print,social[,ads] --evidence TEXT\n"
+	"                  [--from DATE] [--until DATE] [--credit full|first|initials|handle|anonymous]\n"
+	"\n"
+	"Record the creator's permission.  DATE is YYYY-MM-DD or an RFC 3339 time;\n"
+	"a bare --until date means to the end of that day, in --tz (or the job's\n"
+	"rights.timezone, else UTC).\n"
+	"\n"
+	"  --job JOB.json   the job, for its terms URL and version and its store\n"
+	"  --tz ZONE        time zone for bare dates, e.g. Europe/Berlin\n"
+	"  --actor NAME     who is recording this (default: your login name)\n";
+
+static const char deny_help[] =
+	"usage: kudos deny ID [--reason TEXT]\n\nThe creator said no.  Nothing will show the item.\n";
+
+static const char revoke_help[] =
+	"usage: kudos revoke ID --reason TEXT\n"
+	"\n"
+	"The creator withdrew permission (or asked for erasure, or deleted the\n"
+	"post).  The next `kudos render` removes the item from every output,\n"
+	"deletes its files and writes takedown-report.json beside the job.\n";
+
+static const char optout_help[] =
+	"usage: kudos optout AUTHOR\n"
+	"\n"
+	"Never render this author again (a name or a handle, as items carry it),\n"
+	"whatever their items' rights.\n";
+
+static const char history_help[] =
+	"usage: kudos history ID [--json]\n\nThe item's audit entries, oldest first.\n";
+
+static const char audit_help[] =
+	"usage: kudos audit verify [--json]\n"
+	"\n"
+	"Walk the audit trail's hash chain.  Exit 0 when every entry is intact;\n"
+	"exit 1 naming the first entry that was changed, or after which one was\n"
+	"removed or inserted.\n";
+
+/* Open the job when one is named, and the store: --store, else the job's,
+ * else ./kudos.db. */
+static int open_for(struct cli *c, const char *job_path, struct kudos_job *job,
+                    struct kudos_store **store, struct kudos_error *err)
+{
+	if (job_path && kudos_job_load(job_path, job, err))
+		return -1;
+	return cli_open_store(c, job_path ? job->store : NULL, 1, store, err);
+}
+
+/* ---- request ------------------------------------------------------------- */
+
+static const char *const builtin_templates[] = {
+	"Hi {handle}! We loved what you said about {brand}. May we share your words on "
+	"our website and channels? Reply {hashtag} to say yes. Terms: {terms_url}",
+	"{handle}, thank you for the kind words! With your OK we would like to feature "
+	"them. Just reply {hashtag} (terms: {terms_url}).",
+	"Thanks so much, {handle}! Could {brand} quote you? If that is fine with you, reply "
+	"with {hashtag}. The details: {terms_url}",
+};
+
+/* Replace {name} placeholders from a small table; unknown ones stay. */
+static char *fill(const char *tmpl, const char *const vars[][2], size_t n)
+{
+	size_t cap = strlen(tmpl) * 2 + 256, len = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	for (const char *p = tmpl; *p;) {
+		const char *val = NULL;
+		size_t skip = 0;
+		for (size_t i = 0; *p == '{' && i < n; i++) {
+			size_t k = strlen(vars[i][0]);
+			if (!strncmp(p + 1, vars[i][0], k) && p[1 + k] == '}') {
+				val = vars[i][1];
+				skip = k + 2;
+			}
+		}
+		const char *piece = val ? val : p;
+		size_t plen = val ? strlen(val) : 1;
+		if (len + plen + 1 > cap) {
+			cap = (len + plen + 1) * 2;
+			char *grown = realloc(out, cap);
+			if (!grown) {
+				free(out);
+				return NULL;
+			}
+			out = grown;
+		}
+		memcpy(out + len, piece, plen);
+		len += plen;
+		p += val ? skip : 1;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* The variants of the chosen template: the job's, or kudos's own
+ * "default" when the job has none of that name. */
+static int variants(const struct kudos_job *job, const char *name, const char ***out,
+                    size_t *n, struct kudos_error *err)
+{
+	static const char *list[64];
+	const cJSON *t = job->templates ? cJSON_GetObjectItemCaseSensitive(job->templates, name)
+	                                : NULL, *e;
+	if (!t && strcmp(name, "default") == 0) {
+		*out = (const char **)builtin_templates;
+		*n = sizeof builtin_templates / sizeof builtin_templates[0];
+		return 0;
+	}
+	if (!t) {
+		char names[256] = "";
+		cJSON_ArrayForEach(e, job->templates)
+		{
+			strncat(names, ", ", sizeof names - strlen(names) - 1);
+			strncat(names, e->string, sizeof names - strlen(names) - 1);
+		}
+		return kudos_fail(err, KUDOS_EXIT_INPUT,
+		                  "no request template '%s'; there are: default (kudos's own)%s",
+		                  name, names);
+	}
+	size_t k = 0;
+	if (cJSON_IsString(t))
+		list[k++] = t->valuestring;
+	cJSON_ArrayForEach(e, t) if (k < 64) list[k++] = e->valuestring;
+	*out = list;
+	*n = k;
+	return 0;
+}
+
+/* A variant per item, stable across runs and spread across items. */
+static size_t pick(const char *id, size_t n)
+{
+	char hex[65];
+	kudos_sha256_hex(id, strlen(id), hex);
+	return (size_t)strtoul((char[9]){hex[0], hex[1], hex[2], hex[3], hex[4], hex[5], hex[6],
+	                                 hex[7], 0},
+	                       NULL, 16) % n;
+}
+
+static const char *brand_field(const struct kudos_job *job, const char *key)
+{
+	return job->brand ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(job->brand, key))
+	                  : NULL;
+}
+
+int cmd_request(struct cli *c, int argc, char **argv)
+{
+	const char *template_name = "default", *posted_as = NULL, *job_path = NULL, *actor = NULL;
+	const struct cli_flag flags[] = {{"template", &template_name, NULL},
+	                                 {"posted-as", &posted_as, NULL},
+	                                 {"job", &job_path, NULL},
+	                                 {"actor", &actor, NULL},
+	                                 {0}};
+	struct kudos_error err = {0};
+	struct kudos_job job = {0};
+	struct kudos_store *store = NULL;
+	const char **vs = NULL;
+	size_t nv = 0;
+	char **messages = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(request_help);
+	if ((status = cli_need_args(c, 1, -1, "kudos request ID... [--template NAME]")))
+		return status;
+	if (posted_as && c->n_args != 1) {
+		fprintf(stderr, "kudos request: --posted-as names one post, so give one ID\n");
+		return KUDOS_EXIT_INPUT;
+	}
+	if (open_for(c, job_path, &job, &store, &err) ||
+	    variants(&job, template_name, &vs, &nv, &err))
+		goto fail;
+	if (!(messages = calloc((size_t)c->n_args, sizeof *messages))) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	int64_t now = cli_now();
+	if (kudos_store_begin(store, &err))
+		goto fail;
+	for (int i = 0; i < c->n_args; i++) {
+		struct kudos_item *it = NULL;
+		if (kudos_store_get(store, c->args[i], &it, &err)) {
+			kudos_store_rollback(store);
+			goto fail;
+		}
+		const char *who = it->field[KUDOS_FIELD_AUTHOR_HANDLE]
+		                          ? it->field[KUDOS_FIELD_AUTHOR_HANDLE]
+		                  : it->field[KUDOS_FIELD_AUTHOR_NAME] ? it->field[KUDOS_FIELD_AUTHOR_NAME]
+		                                                       : "there";
+		const char *brand = brand_field(&job, "name"), *tag = job.rights.hashtag;
+		const char *terms = brand_field(&job, "terms_url");
+		const char *const vars[][2] = {
+			{"handle", who},
+			{"name", it->field[KUDOS_FIELD_AUTHOR_NAME] ? it->field[KUDOS_FIELD_AUTHOR_NAME] : who},
+			{"brand", brand ? brand : "us"},
+			{"hashtag", tag ? tag : "yes"},
+			{"terms_url", terms ? terms : "(ask us for our terms)"},
+			{"terms_version", brand_field(&job, "terms_version") ? brand_field(&job, "terms_version") : ""},
+			{"permalink", it->field[KUDOS_FIELD_PERMALINK] ? it->field[KUDOS_FIELD_PERMALINK] : ""},
+		};
+		messages[i] = fill(vs[pick(c->args[i], nv)], vars, sizeof vars / sizeof vars[0]);
+		kudos_item_free(it);
+		if (!messages[i]) {
+			kudos_store_rollback(store);
+			kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+			goto fail;
+		}
+		if (kudos_rights_request(store, c->args[i], messages[i], template_name, posted_as,
+		                         cli_actor(actor), now, &err)) {
+			kudos_store_rollback(store);
+			goto fail;
+		}
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	for (int i = 0; i < c->n_args; i++)
+		printf("%s\n%s\n\n", c->args[i], messages[i]);
+	if (!job.rights.hashtag && c->verbosity > 0)
+		fprintf(stderr, "kudos: warning: the job sets no brand.rights_hashtag, so replies "
+		                "cannot grant by themselves; pass --job, or set one\n");
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	for (int i = 0; messages && i < c->n_args; i++)
+		free(messages[i]);
+	free(messages);
+	kudos_store_close(store);
+	kudos_job_free(&job);
+	return status;
+}
+
+/* ---- grant --------------------------------------------------------------- */
+
+/* A date option: a bare date is that day's start (--from) or the next
+ * day's start (--until: "to the end of that day") in `zone`; anything else
+ * is a time as time_parse reads it, zone-less ones in `zone`. */
+static int parse_date(const char *opt, const char *s, const char *zone, int until,
+                      int64_t *out, struct kudos_error *err)
+{
+	int64_t day;
+	if (strlen(s) == 10 && kudos_time_parse(s, &day) == 0) {
+		struct kudos_civil_time civil = {.struct_size = sizeof civil};
+		int shifted;
+		kudos_zone_from_utc("UTC", until ? day + 86400 : day, &civil);
+		civil.hour = civil.minute = civil.second = 0;
+		if (kudos_zone_to_utc(zone ? zone : "UTC", &civil, out, &shifted) == 0)
+			return 0;
+	} else if (kudos_time_parse_zone(s, zone, out) == 0) {
+		return 0;
+	}
+	return kudos_fail(err, KUDOS_EXIT_INPUT,
+	                  "--%s '%s' is not a date; write YYYY-MM-DD or an RFC 3339 time "
+	                  "such as 2026-12-31T18:00:00+01:00", opt, s);
+}
+
+static int valid_credit(const char *c)
+{
+	static const char *const ok[] = {"full", "first", "initials", "handle", "anonymous"};
+	for (size_t i = 0; c && i < 5; i++)
+		if (strcmp(c, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int cmd_grant(struct cli *c, int argc, char **argv)
+{
+	const char *scope = NULL, *from = NULL, *until = NULL, *evidence = NULL, *credit = "full";
+	const char *job_path = NULL, *actor = NULL, *tz = NULL;
+	const struct cli_flag flags[] = {
+		{"scope", &scope, NULL},   {"from", &from, NULL},     {"until", &until, NULL},
+		{"evidence", &evidence, NULL}, {"credit", &credit, NULL}, {"job", &job_path, NULL},
+		{"actor", &actor, NULL},   {"tz", &tz, NULL},         {0},
+	};
+	struct kudos_error err = {0};
+	struct kudos_job job = {0};
+	struct kudos_store *store = NULL;
+	char *scopes = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(grant_help);
+	if ((status = cli_need_args(c, 1, 1, "kudos grant ID --scope LIST --evidence TEXT")))
+		return status;
+	struct kudos_grant_input g = {.evidence = evidence, .credit = credit};
+	if (!scope || !(scopes = kudos_scopes_canonical(scope))) {
+		kudos_fail(&err, KUDOS_EXIT_INPUT, "--scope %s: give one or more of web, print, "
+		           "social, ads, separated by commas", scope ? scope : "is required");
+		goto fail;
+	}
+	if (!evidence || !*evidence) {
+		kudos_fail(&err, KUDOS_EXIT_INPUT, "--evidence is required: the creator's words or "
+		           "where they gave permission (a reply's link, a signed form)");
+		goto fail;
+	}
+	if (!valid_credit(credit)) {
+		kudos_fail(&err, KUDOS_EXIT_INPUT, "--credit %s: use full, first, initials, handle "
+		           "or anonymous", credit);
+		goto fail;
+	}
+	if (job_path && kudos_job_load(job_path, &job, &err))
+		goto fail;
+	if (tz && !kudos_zone_valid(tz)) {
+		kudos_fail(&err, KUDOS_EXIT_INPUT, "--tz %s is not a time zone of the tz database "
+		           "(e.g. Europe/Berlin)", tz);
+		goto fail;
+	}
+	const char *zone = tz ? tz : job.timezone;
+	g.scopes = scopes;
+	if ((from && parse_date("from", from, zone, 0, &g.from, &err)) ||
+	    (until && parse_date("until", until, zone, 1, &g.until, &err)))
+		goto fail;
+	if (g.from && g.until && g.until <= g.from) {
+		kudos_fail(&err, KUDOS_EXIT_INPUT, "--until must come after --from");
+		goto fail;
+	}
+	if (cli_open_store(c, job_path ? job.store : NULL, 1, &store, &err) ||
+	    kudos_store_begin(store, &err))
+		goto fail;
+	if (kudos_rights_grant(store, c->args[0], &g, cli_actor(actor), &job.terms, cli_now(),
+	                       &err)) {
+		kudos_store_rollback(store);
+		goto fail;
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	if (c->verbosity > 0)
+		printf("granted %s for %s\n", c->args[0], scopes);
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	free(scopes);
+	kudos_store_close(store);
+	kudos_job_free(&job);
+	return status;
+}
+
+/* ---- deny, revoke, optout ------------------------------------------------- */
+
+static int move(struct cli *c, int argc, char **argv, const char *to, const char *help,
+                const char *usage, int reason_required)
+{
+	const char *reason = NULL, *actor = NULL;
+	const struct cli_flag flags[] = {{"reason", &reason, NULL}, {"actor", &actor, NULL}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(help);
+	if ((status = cli_need_args(c, 1, 1, usage)))
+		return status;
+	if (reason_required && (!reason || !*reason)) {
+		fprintf(stderr, "kudos %s: --reason is required (it goes into the audit trail and "
+		                "the takedown report)\n", c->command);
+		return KUDOS_EXIT_INPUT;
+	}
+	if (cli_open_store(c, NULL, 1, &store, &err) || kudos_store_begin(store, &err))
+		goto fail;
+	if (kudos_rights_move(store, c->args[0], to, c->command, cli_actor(actor), reason,
+	                      cli_now(), &err)) {
+		kudos_store_rollback(store);
+		goto fail;
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	if (c->verbosity > 0)
+		printf("%s is now %s%s\n", c->args[0], to,
+		       !strcmp(to, "revoked") ? "; the next `kudos render` takes it down everywhere"
+		                              : "");
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	kudos_store_close(store);
+	return status;
+}
+
+int cmd_deny(struct cli *c, int argc, char **argv)
+{
+	return move(c, argc, argv, "denied", deny_help, "kudos deny ID [--reason TEXT]", 0);
+}
+
+int cmd_revoke(struct cli *c, int argc, char **argv)
+{
+	return move(c, argc, argv, "revoked", revoke_help, "kudos revoke ID --reason TEXT", 1);
+}
+
+int cmd_optout(struct cli *c, int argc, char **argv)
+{
+	const char *actor = NULL;
+	const struct cli_flag flags[] = {{"actor", &actor, NULL}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(optout_help);
+	if ((status = cli_need_args(c, 1, 1, "kudos optout AUTHOR")))
+		return status;
+	if (cli_open_store(c, NULL, 1, &store, &err) || kudos_store_begin(store, &err))
+		goto fail;
+	if (kudos_store_optout(store, c->args[0], cli_actor(actor), cli_now(), &err)) {
+		kudos_store_rollback(store);
+		goto fail;
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	if (c->verbosity > 0)
+		printf("%s opted out; the next `kudos render` takes their items down everywhere\n",
+		       c->args[0]);
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	kudos_store_close(store);
+	return status;
+}
+
+/* ---- history, audit verify ------------------------------------------------ */
+
+struct entries {
+	int json;
+	cJSON *arr;
+	int64_t want_seq;               /* audit verify: the entry to describe */
+	char found[512];
+};
+
+static int print_entry(void *ud, const struct kudos_audit_entry *e)
+{
+	struct entries *x = ud;
+	char when[21];
+	kudos_time_format(e->at, when);
+	if (x->want_seq) {
+		if (e->seq == x->want_seq)
+			snprintf(x->found, sizeof x->found, "entry %lld (%s, %s by %s at %s)",
+			         (long long)e->seq, e->item_id ? e->item_id : "no item", e->action,
+			         e->actor, when);
+		return e->seq == x->want_seq;
+	}
+	if (x->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(x->arr, o);
+		cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+		cJSON_AddStringToObject(o, "at", when);
+		cJSON_AddStringToObject(o, "actor", e->actor);
+		cJSON_AddStringToObject(o, "action", e->action);
+		if (e->from_state)
+			cJSON_AddStringToObject(o, "from", e->from_state);
+		if (e->to_state)
+			cJSON_AddStringToObject(o, "to", e->to_state);
+		if (e->detail)
+			cJSON_AddStringToObject(o, "detail", e->detail);
+		return 0;
+	}
+	printf("%s  %-16s %-14s", when, e->action, e->actor);
+	if (e->from_state || e->to_state)
+		printf(" %s -> %s", e->from_state ? e->from_state : "-", e->to_state ? e->to_state : "-");
+	if (e->detail)
+		printf("  %s", e->detail);
+	printf("\n");
+	return 0;
+}
+
+static int emit(cJSON *o)
+{
+	char *text = cJSON_Print(o);
+	if (!text)
+		return KUDOS_EXIT_FAIL;
+	puts(text);
+	free(text);
+	return 0;
+}
+
+int cmd_history(struct cli *c, int argc, char **argv)
+{
+	struct entries x = {0};
+	const struct cli_flag flags[] = {{"json", NULL, &x.json}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	struct kudos_item *it = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(history_help);
+	if ((status = cli_need_args(c, 1, 1, "kudos history ID [--json]")))
+		return status;
+	if (cli_open_store(c, NULL, 1, &store, &err) || kudos_store_get(store, c->args[0], &it, &err))
+		goto fail;
+	if (x.json && !(x.arr = cJSON_CreateArray())) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	if (kudos_store_history(store, c->args[0], print_entry, &x, &err))
+		goto fail;
+	status = x.json ? emit(x.arr) : 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	cJSON_Delete(x.arr);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	return status;
+}
+
+int cmd_audit(struct cli *c, int argc, char **argv)
+{
+	int json = 0;
+	const struct cli_flag flags[] = {{"json", NULL, &json}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(audit_help);
+	if (c->n_args != 1 || strcmp(c->args[0], "verify") != 0) {
+		fprintf(stderr, "kudos audit: the subcommand is `verify`\nusage: kudos audit verify\n");
+		return KUDOS_EXIT_INPUT;
+	}
+	int64_t n = 0, bad = 0;
+	struct entries x = {0};
+	if (cli_open_store(c, NULL, 1, &store, &err) ||
+	    kudos_store_audit_verify(store, &n, &bad, &err))
+		goto fail;
+	if (bad) {
+		x.want_seq = bad;
+		snprintf(x.found, sizeof x.found, "entry %lld", (long long)bad);
+		kudos_store_history(store, NULL, print_entry, &x, &err);
+	}
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "intact", !bad);
+		cJSON_AddNumberToObject(o, "entries", (double)n);
+		if (bad)
+			cJSON_AddNumberToObject(o, "first_bad_entry", (double)bad);
+		emit(o);
+		cJSON_Delete(o);
+	}
+	if (bad) {
+		fprintf(stderr, "kudos: audit trail of %s is broken at %s: that entry was changed, "
+		                "or an entry just before it was removed or inserted\n",
+		        kudos_store_path(store), x.found);
+		status = KUDOS_EXIT_FAIL;
+	} else {
+		if (!json)
+			printf("audit trail intact: %lld entr%s, each chained to the one before\n",
+			       (long long)n, n == 1 ? "y" : "ies");
+		status = 0;
+	}
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	kudos_store_close(store);
+	return status;
+}
