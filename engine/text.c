@@ -16,6 +16,11 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad)
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
 	while (left > 0) {
+		if (*p > 0 && *p < 0x80) { /* ASCII needs no decoding */
+			p++;
+			left--;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
 		if (n <= 0 || cp == 0) {
@@ -31,6 +36,16 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad)
 
 char *kudos_utf8_nfc(const char *s)
 {
+	/* Text with no code point from U+0300 up (no byte from 0xCC up) has
+	 * nothing to compose or reorder: it is NFC as it stands.  Most item
+	 * fields are like that, and normalising them dominated collection. */
+	const unsigned char *p = (const unsigned char *)s;
+	int ascii = 1;
+	for (; *p && *p < 0xCC; p++)
+		ascii &= *p < 0x80;
+	if (!*p)
+		return ascii || kudos_utf8_valid(s, (size_t)(p - (const unsigned char *)s)) ? strdup(s)
+		                                                                            : NULL;
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
 	                                  UTF8PROC_NULLTERM | UTF8PROC_STABLE |
@@ -47,16 +62,21 @@ void kudos_sha256_hex(const void *data, size_t len, char hex[65])
 	sodium_bin2hex(hex, 65, d, sizeof d);
 }
 
-struct kudos_hasher {
-	crypto_hash_sha256_state st;
-};
-
-struct kudos_hasher *kudos_hasher_new(void)
+void kudos_hasher_init(struct kudos_hasher *h, enum kudos_hash_kind kind)
 {
-	struct kudos_hasher *h = malloc(sizeof *h);
-	if (h)
-		crypto_hash_sha256_init(&h->st);
-	return h;
+	h->kind = kind;
+	if (kind == KUDOS_HASH_SHA256)
+		crypto_hash_sha256_init(&h->st.sha256);
+	else
+		crypto_generichash_init(&h->st.blake2b, NULL, 0, 32);
+}
+
+static void update(struct kudos_hasher *h, const unsigned char *p, size_t n)
+{
+	if (h->kind == KUDOS_HASH_SHA256)
+		crypto_hash_sha256_update(&h->st.sha256, p, n);
+	else
+		crypto_generichash_update(&h->st.blake2b, p, n);
 }
 
 void kudos_hasher_field(struct kudos_hasher *h, const char *s)
@@ -65,19 +85,21 @@ void kudos_hasher_field(struct kudos_hasher *h, const char *s)
 	 * appear in valid item text. */
 	static const unsigned char absent = 0x1e, sep = 0x1f;
 	if (!s) {
-		crypto_hash_sha256_update(&h->st, &absent, 1);
+		update(h, &absent, 1);
 		return;
 	}
-	crypto_hash_sha256_update(&h->st, (const unsigned char *)s, strlen(s));
-	crypto_hash_sha256_update(&h->st, &sep, 1);
+	update(h, (const unsigned char *)s, strlen(s));
+	update(h, &sep, 1);
 }
 
 void kudos_hasher_end(struct kudos_hasher *h, char hex[65])
 {
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_final(&h->st, d);
+	unsigned char d[32];
+	if (h->kind == KUDOS_HASH_SHA256)
+		crypto_hash_sha256_final(&h->st.sha256, d);
+	else
+		crypto_generichash_final(&h->st.blake2b, d, sizeof d);
 	sodium_bin2hex(hex, 65, d, sizeof d);
-	free(h);
 }
 
 void kudos_time_format(int64_t utc, char buf[21])
