@@ -208,37 +208,21 @@ static int host_item_set_consent(struct kudos_item *it, const char *scopes,
 	return KUDOS_OK;
 }
 
-static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
+/* Store one emitted item: on the writer thread during a collect (see
+ * writer.h), or directly.  (transfer full) */
+int kudos_instance_store_item(void *ud, struct kudos_item *it)
 {
-	int rc = KUDOS_EINVAL, outcome;
-	if (!it)
-		return KUDOS_EINVAL;
-	const char *id = it->field[KUDOS_FIELD_ID];
-	const char *text = it->field[KUDOS_FIELD_TEXT];
-	if (self->store_err.status) {
-		rc = KUDOS_EFAIL; /* the store already failed: stop writing */
-		goto done;
-	}
-	if (!text || !*text) {
-		host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped", id);
-		self->n_invalid++;
-		goto done;
-	}
+	struct kudos_instance *self = ud;
+	int outcome, rc = -1;
 	if (kudos_store_upsert(self->store, it, self->desc->name, &self->job->terms,
-	                       self->run_time, &outcome, &self->store_err)) {
-		host_set_error(self, "%s", self->store_err.msg);
-		rc = KUDOS_EFAIL;
+	                       self->run_time, &outcome, &self->store_err))
 		goto done;
-	}
 	/* A reply may answer a request for permission; an unchanged one has
 	 * been seen before and already counted. */
 	if (outcome != KUDOS_UPSERT_UNCHANGED && it->field[KUDOS_FIELD_IN_REPLY_TO] &&
 	    kudos_rights_on_reply(self->store, &self->job->rights, it, self->run_time,
-	                          &self->n_granted_by_reply, &self->n_replied, &self->store_err)) {
-		host_set_error(self, "%s", self->store_err.msg);
-		rc = KUDOS_EFAIL;
+	                          &self->n_granted_by_reply, &self->n_replied, &self->store_err))
 		goto done;
-	}
 	if (outcome == KUDOS_UPSERT_NEW)
 		self->n_new++;
 	else if (outcome == KUDOS_UPSERT_UPDATED)
@@ -247,10 +231,28 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 		self->n_unchanged++;
 	if (self->on_item)
 		self->on_item(self->on_item_ud, self->n_new + self->n_updated + self->n_unchanged);
-	rc = KUDOS_OK;
+	rc = 0;
 done:
 	kudos_item_free(it);
 	return rc;
+}
+
+static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
+{
+	if (!it)
+		return KUDOS_EINVAL;
+	const char *text = it->field[KUDOS_FIELD_TEXT];
+	if (!text || !*text) {
+		host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped",
+		         it->field[KUDOS_FIELD_ID]);
+		self->n_invalid++;
+		kudos_item_free(it);
+		return KUDOS_EINVAL;
+	}
+	int failed = self->writer ? kudos_writer_push(self->writer, it)
+	                          : kudos_instance_store_item(self, it);
+	/* The store failed (now or for an earlier item): stop collecting. */
+	return failed ? KUDOS_EFAIL : KUDOS_OK;
 }
 
 static void host_item_free(struct kudos_item *it)
@@ -323,6 +325,8 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 	struct kudos_error err = {0};
 	if (!key || !self->state_key)
 		return NULL;
+	if (self->writer)
+		kudos_writer_sync(self->writer); /* the store is the writer's until then */
 	if (kudos_store_cursor_get(self->store, self->state_key, key, &value, &err)) {
 		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
 		return NULL;
@@ -344,6 +348,8 @@ static int host_cursor_set(struct kudos_instance *self, const char *key, const c
 {
 	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value))
 		return KUDOS_EINVAL;
+	if (self->writer)
+		kudos_writer_sync(self->writer);
 	if (kudos_store_cursor_set(self->store, self->state_key, key, value, &self->store_err)) {
 		host_set_error(self, "%s", self->store_err.msg);
 		return KUDOS_EFAIL;

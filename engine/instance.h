@@ -17,6 +17,7 @@
 #include "job.h"
 #include "loader.h"
 #include "store.h"
+#include "writer.h"
 
 struct kudos_instance {
 	const struct kudos_plugin *desc;  /* the loader's copy */
@@ -34,6 +35,7 @@ struct kudos_instance {
 	int initialized;                  /* init() succeeded: exit() is owed */
 
 	/* sources */
+	struct kudos_writer *writer;      /* set while collect() runs */
 	char *state_key;
 	long n_new, n_updated, n_unchanged, n_invalid;
 	int n_granted_by_reply, n_replied;
@@ -67,6 +69,10 @@ void kudos_instance_free(struct kudos_instance *in);
 
 /* Run the plugin's init(); its failure becomes err naming the plugin. */
 int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err);
+
+/* Store one item the source emitted (transfer full): the writer
+ * thread's kudos_writer_fn.  Failures land in in->store_err. */
+int kudos_instance_store_item(void *ud, struct kudos_item *it);
 
 /* Turn a callback's negative status into err, naming the plugin and
  * quoting its set_error() message. */

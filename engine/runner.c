@@ -99,7 +99,13 @@ static int collect_one(const struct kudos_job *job, const struct kudos_plugin_li
 	in_tx = 1;
 	if (kudos_instance_init(in, err))
 		goto done;
+	if (kudos_writer_start(&in->writer, kudos_instance_store_item, in, 512)) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot start the store writer thread");
+		goto done;
+	}
 	int status = lib->desc.collect(&kudos_host_table, in, in->ctx);
+	kudos_writer_finish(in->writer); /* its failures are in in->store_err */
+	in->writer = NULL;
 	kudos_progress_end(&progress);
 	if (status < 0 || in->store_err.status) {
 		kudos_instance_failed(in, "collect", status, err);
