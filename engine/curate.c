@@ -4,32 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int rule_matches(const struct kudos_rule *r, const struct kudos_item *it)
-{
-	int results[2], n = 0;
-	if (r->has_min_rating)
-		results[n++] = it->has_rating && it->rating_scale > 0 &&
-		               it->rating * 5.0 / it->rating_scale >= r->min_rating;
-	if (r->rights) {
-		const char *rights = it->field[KUDOS_FIELD_RIGHTS];
-		results[n++] = rights && strcmp(rights, r->rights) == 0;
-	}
-	if (n == 0)
-		return 0; /* the job loader refuses empty rules; be safe anyway */
-	for (int i = 0; i < n; i++) {
-		if (r->any && results[i])
-			return 1;
-		if (!r->any && !results[i])
-			return 0;
-	}
-	return !r->any;
-}
-
-const struct kudos_rule *kudos_rules_match(const struct kudos_rule *rules, size_t n,
-                                           const struct kudos_item *it)
+/* The first rule of `rules` that `it` matches, or NULL. */
+static const struct kudos_rule *first_match(const struct kudos_rule *rules, size_t n,
+                                            const struct kudos_item *it,
+                                            const struct kudos_rule_ctx *ctx)
 {
 	for (size_t i = 0; i < n; i++)
-		if (rule_matches(&rules[i], it))
+		if (kudos_rule_matches(&rules[i], it, ctx))
 			return &rules[i];
 	return NULL;
 }
@@ -39,18 +20,31 @@ const struct kudos_rule *kudos_rules_match(const struct kudos_rule *rules, size_
 struct pending {
 	char **ids;
 	const struct kudos_rule **rules;
+	const char **states;
 	size_t n;
 	const struct kudos_job *job;
+	const struct kudos_rule_ctx *ctx;
 	int oom;
 };
 
 static int collect_decision(void *ud, struct kudos_item *it)
 {
 	struct pending *p = ud;
+	const char *state = "rejected";
 	const struct kudos_rule *r =
-		kudos_rules_match(p->job->auto_approve, p->job->n_auto_approve, it);
+		first_match(p->job->auto_reject, p->job->n_auto_reject, it, p->ctx);
+	if (!r) {
+		state = "approved";
+		r = first_match(p->job->auto_approve, p->job->n_auto_approve, it, p->ctx);
+	}
 	if (!r)
 		return 0;
+	const char **states = realloc(p->states, (p->n + 1) * sizeof *states);
+	if (!states) {
+		p->oom = 1;
+		return 1;
+	}
+	p->states = states;
 	char **ids = realloc(p->ids, (p->n + 1) * sizeof *ids);
 	if (ids)
 		p->ids = ids;
@@ -65,19 +59,21 @@ static int collect_decision(void *ud, struct kudos_item *it)
 	}
 	p->ids[p->n] = id;
 	p->rules[p->n] = r;
+	p->states[p->n] = state;
 	p->n++;
 	return 0;
 }
 
 int kudos_curate(struct kudos_store *s, const struct kudos_job *job,
-                 const char *const *sources, int64_t now, long *approved,
+                 const char *const *sources, int64_t now, long *approved, long *rejected,
                  struct kudos_error *err)
 {
-	struct pending p = {.job = job};
+	static const struct kudos_rule_ctx no_ctx = {0};
+	struct pending p = {.job = job, .ctx = &no_ctx};
 	struct kudos_query q = {.curation = "new", .sources = sources};
 	int rc = -1;
-	*approved = 0;
-	if (job->n_auto_approve == 0)
+	*approved = *rejected = 0;
+	if (job->n_auto_approve == 0 && job->n_auto_reject == 0)
 		return 0;
 	if (kudos_store_begin(s, err))
 		return -1;
@@ -91,11 +87,13 @@ int kudos_curate(struct kudos_store *s, const struct kudos_job *job,
 		char actor[160], reason[200];
 		int changed;
 		snprintf(actor, sizeof actor, "rule:%s", p.rules[i]->name);
-		snprintf(reason, sizeof reason, "auto_approve rule '%s' matched", p.rules[i]->name);
-		if (kudos_store_set_curation(s, p.ids[i], "approved", actor, reason, now, &changed,
+		int approving = !strcmp(p.states[i], "approved");
+		snprintf(reason, sizeof reason, "%s rule '%s' matched",
+		         approving ? "auto_approve" : "auto_reject", p.rules[i]->name);
+		if (kudos_store_set_curation(s, p.ids[i], p.states[i], actor, reason, now, &changed,
 		                             err))
 			goto done;
-		*approved += changed;
+		*(approving ? approved : rejected) += changed;
 	}
 	if (kudos_store_commit(s, err))
 		goto done;
@@ -107,5 +105,6 @@ done:
 		free(p.ids[i]);
 	free(p.ids);
 	free(p.rules);
+	free(p.states);
 	return rc;
 }

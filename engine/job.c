@@ -10,9 +10,6 @@
 #include "gate.h"
 #include "zone.h"
 
-static const char *const rights_states[] = {"none", "requested", "granted", "replied",
-                                            "denied", "stale", "revoked", NULL};
-
 /* Refuse keys of `obj` not in `valid` (NULL-terminated), naming them all. */
 static int check_keys(const struct kudos_job *job, const cJSON *obj, const char *where,
                       const char *const *valid, struct kudos_error *err)
@@ -110,83 +107,44 @@ static int load_plugins(struct kudos_job *job, const char *key,
 	return 0;
 }
 
-static int load_rule(struct kudos_job *job, const cJSON *r, const char *where,
-                     struct kudos_rule *rule, struct kudos_error *err)
+static int load_rules(struct kudos_job *job, const cJSON *cur, const char *key,
+                      struct kudos_rule **out, size_t *n, struct kudos_error *err)
 {
-	static const char *const rule_keys[] = {"name", "all", "any", NULL};
-	static const char *const cond_keys[] = {"min_rating", "rights", NULL};
-	if (want(job, where, cJSON_IsObject(r), "an object {\"name\", \"all\"|\"any\"}", err) ||
-	    check_keys(job, r, where, rule_keys, err))
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(cur, key), *r;
+	char where[96];
+	snprintf(where, sizeof where, "curation.%s", key);
+	if (!rules)
+		return 0;
+	if (want(job, where, cJSON_IsArray(rules), "a list of rules", err))
 		return -1;
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(r, "name");
-	const cJSON *all = cJSON_GetObjectItemCaseSensitive(r, "all");
-	const cJSON *any = cJSON_GetObjectItemCaseSensitive(r, "any");
-	if (want(job, where, cJSON_IsString(name) && *name->valuestring,
-	         "named: add \"name\": \"...\" (it appears in the audit trail)", err))
-		return -1;
-	if (want(job, where, (all != NULL) != (any != NULL),
-	         "given exactly one of \"all\" or \"any\"", err))
-		return -1;
-	const cJSON *conds = all ? all : any;
-	char cwhere[128];
-	snprintf(cwhere, sizeof cwhere, "%s.%s", where, all ? "all" : "any");
-	if (want(job, cwhere, cJSON_IsObject(conds) && cJSON_GetArraySize(conds) > 0,
-	         "an object with at least one condition (min_rating, rights)", err) ||
-	    check_keys(job, conds, cwhere, cond_keys, err))
-		return -1;
-	rule->name = name->valuestring;
-	rule->any = any != NULL;
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(conds, "min_rating");
-	if (v) {
-		if (want(job, cwhere, cJSON_IsNumber(v) && v->valuedouble >= 0 &&
-		                          v->valuedouble <= 5,
-		         "min_rating: a number from 0 to 5", err))
+	size_t count = (size_t)cJSON_GetArraySize(rules);
+	if (count && !(*out = calloc(count, sizeof **out)))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	cJSON_ArrayForEach(r, rules)
+	{
+		char rwhere[PATH_MAX + 64];
+		snprintf(rwhere, sizeof rwhere, "%s: curation.%s[%zu]", job->path, key, *n);
+		if (kudos_rule_parse(r, rwhere, &(*out)[*n], err))
 			return -1;
-		rule->has_min_rating = 1;
-		rule->min_rating = v->valuedouble;
-	}
-	v = cJSON_GetObjectItemCaseSensitive(conds, "rights");
-	if (v) {
-		int ok = cJSON_IsString(v);
-		for (size_t i = 0; ok && rights_states[i]; i++)
-			if (strcmp(rights_states[i], v->valuestring) == 0)
-				ok = 2;
-		if (want(job, cwhere, ok == 2,
-		         "rights: one of none, requested, granted, replied, denied, stale, revoked",
-		         err))
-			return -1;
-		rule->rights = v->valuestring;
+		(*n)++;
 	}
 	return 0;
 }
 
 static int load_curation(struct kudos_job *job, struct kudos_error *err)
 {
-	static const char *const keys[] = {"auto_approve", NULL};
+	static const char *const keys[] = {"auto_approve", "auto_reject", NULL};
 	const cJSON *cur = cJSON_GetObjectItemCaseSensitive(job->root, "curation");
 	if (!cur)
 		return 0;
 	if (want(job, "curation", cJSON_IsObject(cur), "an object", err) ||
 	    check_keys(job, cur, "curation", keys, err))
 		return -1;
-	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(cur, "auto_approve");
-	if (!rules)
-		return 0;
-	if (want(job, "curation.auto_approve", cJSON_IsArray(rules), "a list of rules", err))
-		return -1;
-	size_t n = (size_t)cJSON_GetArraySize(rules);
-	if (n && !(job->auto_approve = calloc(n, sizeof *job->auto_approve)))
-		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	const cJSON *r;
-	cJSON_ArrayForEach(r, rules)
-	{
-		char where[64];
-		snprintf(where, sizeof where, "curation.auto_approve[%zu]", job->n_auto_approve);
-		if (load_rule(job, r, where, &job->auto_approve[job->n_auto_approve], err))
-			return -1;
-		job->n_auto_approve++;
-	}
-	return 0;
+	return load_rules(job, cur, "auto_reject", &job->auto_reject, &job->n_auto_reject, err) ||
+	       load_rules(job, cur, "auto_approve", &job->auto_approve, &job->n_auto_approve,
+	                  err)
+	               ? -1
+	               : 0;
 }
 
 static int load_brand(struct kudos_job *job, struct kudos_error *err)
@@ -369,7 +327,12 @@ void kudos_job_free(struct kudos_job *job)
 	free(job->store);
 	free(job->sources);
 	free(job->outputs);
+	for (size_t i = 0; i < job->n_auto_approve; i++)
+		kudos_rule_free(&job->auto_approve[i]);
+	for (size_t i = 0; i < job->n_auto_reject; i++)
+		kudos_rule_free(&job->auto_reject[i]);
 	free(job->auto_approve);
+	free(job->auto_reject);
 	free(job->reply_scopes);
 	memset(job, 0, sizeof *job);
 }

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "rights.h"
+#include "rules.h"
 #include "store.h"
 
 struct kudos_job_plugin {
@@ -21,14 +22,6 @@ struct kudos_job_plugin {
 	char where[96];       /* "sources[0] (csv)" for messages */
 };
 
-/* One auto-approve condition set; unset members do not constrain. */
-struct kudos_rule {
-	const char *name;
-	int any;              /* 0: every condition must hold; 1: one is enough */
-	int has_min_rating;
-	double min_rating;    /* on a 5 scale */
-	const char *rights;   /* a rights state, e.g. "granted" */
-};
 
 struct kudos_job {
 	char *path;           /* as given */
@@ -40,8 +33,8 @@ struct kudos_job {
 	const cJSON *brand;
 	struct kudos_job_plugin *sources, *outputs;
 	size_t n_sources, n_outputs;
-	struct kudos_rule *auto_approve;
-	size_t n_auto_approve;
+	struct kudos_rule *auto_approve, *auto_reject;
+	size_t n_auto_approve, n_auto_reject;
 	struct kudos_rights_config rights;
 	char *reply_scopes;         /* owns rights.reply_scopes */
 	const cJSON *templates;     /* rights.templates: name -> [variants] */

@@ -165,7 +165,8 @@ int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
 	const char **sources = job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	int rc = kudos_curate(store, job, sources, opts->now, &report->approved, err);
+	int rc = kudos_curate(store, job, sources, opts->now, &report->approved,
+	                      &report->rejected, err);
 	free(sources);
 	return rc;
 }

@@ -67,9 +67,13 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 	if (r->stale)
 		printf("%ld request%s went unanswered too long (now `stale`)\n", r->stale,
 		       r->stale == 1 ? "" : "s");
-	if (steps & STEP_CURATE)
-		printf("approved %ld item%s by the job's rules\n", r->approved,
+	if (steps & STEP_CURATE) {
+		printf("approved %ld item%s by the job's rules", r->approved,
 		       r->approved == 1 ? "" : "s");
+		if (r->rejected)
+			printf(", rejected %ld", r->rejected);
+		printf("\n");
+	}
 	for (size_t i = 0; i < r->n_outputs; i++) {
 		const struct kudos_output_report *o = &r->outputs[i];
 		char cwd[4096];
