@@ -137,9 +137,11 @@ char *kudos_html_to_text(const char *html, size_t len)
 	struct out o = {0};
 	if (len > (size_t)INT32_MAX)
 		return NULL;
+	/* Without NOIMPLIED: the parser then puts the fragment in a body, as
+	 * a browser does; with it, "<b>x</b> y" became "<b>x<p> y</p></b>". */
 	htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 	                                HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	                                        HTML_PARSE_NONET);
 	if (doc)
 		walk(&o, doc->children);
 	xmlFreeDoc(doc);

@@ -45,6 +45,12 @@ Test(html, youtube_breaks_and_formatting)
 	html_is("Loved it!<br><br><b>Best</b> <i>grinder</i> ever", "Loved it!\n\nBest grinder ever");
 }
 
+Test(html, a_fragment_that_starts_inline_stays_one_paragraph)
+{
+	html_is("<b>x</b> y", "x y");
+	html_is("<strong>May we quote you</strong> on our website?", "May we quote you on our website?");
+}
+
 Test(html, lists_scripts_and_plain_text)
 {
 	html_is("<ul><li>one</li><li>two</li></ul><script>alert(1)</script>after",
