@@ -1,0 +1,112 @@
+/*
+ * JSON reading helpers for sources: parsing a page with the position
+ * of a syntax error, typed member access that never returns a value of the
+ * wrong type, platform ids kept as strings, counts as decimal strings,
+ * throttled per-file warnings, and an item builder that remembers the
+ * first setter that failed.  No global state; every function is safe on
+ * NULL inputs (a NULL object has no members).
+ *
+ * A helper of the SDK, not part of the ABI: its source is
+ * sdk/helpers/json_source.c, compiled into each plugin that lists it in
+ * its sdk-helpers file, so a plugin still links nothing of the engine.
+ */
+#ifndef KUDOS_JSON_SOURCE_H
+#define KUDOS_JSON_SOURCE_H
+
+#include <kudos/plugin.h>
+#include <cjson/cJSON.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Warnings shown per file; the rest are counted in one closing line. */
+#define KUDOS_JS_WARN_SHOWN 20
+
+/* One file being read. */
+struct kudos_js_file {
+	const struct kudos_host *host;
+	struct kudos_instance *self;
+	const char *path; /* as each_file gave it: named in errors */
+	const char *name; /* its last component: named in warnings */
+	long warned, hidden;
+};
+
+void kudos_js_file_init(struct kudos_js_file *f, const struct kudos_host *host,
+                  struct kudos_instance *self, const char *path);
+/* Log "N more warnings not shown" if some were held back. */
+void kudos_js_file_end(struct kudos_js_file *f);
+
+/* A warning about this file, prefixed with its name.  At most
+ * KUDOS_JS_WARN_SHOWN are logged per file. */
+void kudos_js_warn(struct kudos_js_file *f, const char *fmt, ...) KUDOS_PRINTF(2, 3);
+
+/* Parse data[skip..len) (data[len] must be NUL, as each_file gives it).
+ * Trailing text after the value is refused.  RETURN VALUE the tree
+ * (transfer full: cJSON_Delete), or NULL after set_error() naming the file
+ * with the line and column of the error (counted from the file's start)
+ * and *rc set to KUDOS_EINVAL (or KUDOS_ENOMEM). */
+cJSON *kudos_js_parse(struct kudos_js_file *f, const char *data, size_t len, size_t skip,
+                int *rc);
+
+/* Typed members: NULL unless `obj` is an object holding `key` with a value
+ * of that type. */
+const char *kudos_js_str(const cJSON *obj, const char *key);
+const cJSON *kudos_js_obj(const cJSON *obj, const char *key);
+const cJSON *kudos_js_arr(const cJSON *obj, const char *key);
+/* A string member that is not empty, or NULL. */
+const char *kudos_js_nonempty(const cJSON *obj, const char *key);
+/* 1 if obj.key is the boolean true (or the string "true"). */
+int kudos_js_true(const cJSON *obj, const char *key);
+
+/* Reading an id: a non-empty string without control characters, or a
+ * whole number 0..2^53 (formatted into buf). */
+enum { KUDOS_JS_ID_OK = 0, KUDOS_JS_ID_MISSING, KUDOS_JS_ID_BIG, KUDOS_JS_ID_BAD };
+#define KUDOS_JS_NUM_SIZE 32
+int kudos_js_id(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE], const char **out);
+
+/* A count (a whole number >= 0 up to 2^53, or a string of 1-19 digits) as
+ * a decimal string in buf.  RETURN VALUE buf, or NULL when `v` is not a
+ * count. */
+const char *kudos_js_count(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE]);
+
+/* Seconds since the epoch, rounded down, from a number (epoch floats).
+ * RETURN VALUE 1, or 0 when `v` is not a number in 0..year 9999. */
+int kudos_js_epoch(const cJSON *v, int64_t *out);
+
+/* s with "&amp;", "&lt;" and "&gt;" decoded once: the escaping an API
+ * applies to plain text.  RETURN VALUE (transfer full: free()), or NULL
+ * when out of memory. */
+char *kudos_js_unescape3(const char *s);
+
+/* Append `s` to buf (size cap) percent-encoding every byte outside
+ * A-Z a-z 0-9 - . _ ~.  RETURN VALUE 1, or 0 if it did not fit. */
+int kudos_js_url_part(char *buf, size_t cap, const char *s);
+
+/* An item being built: the first failure is kept, later calls do
+ * nothing. */
+struct kudos_js_item {
+	const struct kudos_host *host;
+	struct kudos_item *it;
+	int rc;            /* KUDOS_OK or the first failure */
+	const char *what;  /* the field that failed */
+};
+
+/* item_new() for `id`.  RETURN VALUE 1, or 0 when the host refused the id
+ * or ran out of memory (it logged why). */
+int kudos_js_begin(struct kudos_js_item *b, const struct kudos_host *host,
+             struct kudos_instance *self, const char *id);
+/* Setters: NULL values are skipped.  `what` names the field in a
+ * warning. */
+void kudos_js_set(struct kudos_js_item *b, int field, const char *value, const char *what);
+void kudos_js_meta(struct kudos_js_item *b, const char *key, const char *value);
+void kudos_js_time(struct kudos_js_item *b, int which, int64_t t);
+void kudos_js_media(struct kudos_js_item *b, const char *type, const char *url,
+              const char *alt);
+
+/* Emit the item, or free it and warn (naming `pos`) when a setter failed.
+ * RETURN VALUE 1 when stored, 0 when skipped or refused (logged), or a
+ * negative KUDOS_E* that must end the collect (store failure, out of
+ * memory; set_error() done). */
+int kudos_js_finish(struct kudos_js_item *b, struct kudos_js_file *f, const char *pos);
+
+#endif
