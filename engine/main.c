@@ -44,6 +44,7 @@ static const struct {
 	{"optout", cmd_optout, "AUTHOR", "never render this author again"},
 	{"history", cmd_history, "ID [--json]", "an item's audit entries"},
 	{"audit", cmd_audit, "verify", "check the audit trail's hash chain"},
+	{"export", cmd_export, "--format csv|json", "every item with its states"},
 	{"plugins", cmd_plugins, "[--json]", "the plugins on the search path"},
 	{"plugin", cmd_plugin, "check FILE.so", "check a plugin as kudos would load it"},
 };

@@ -1016,3 +1016,35 @@ Test(cli, concurrent_collect_into_new_store, .timeout = 240)
 	for (int round = 0; round < 6; round++)
 		concurrent_collect(0);
 }
+
+Test(export, csv_and_json_hold_every_item_and_never_a_formula)
+{
+	char *dir = kt_tmpdir(), *csv = kt_path(dir, "s.csv"), *store = kt_path(dir, "k.db");
+	kt_write(csv, "id,name,rating,text\n"
+	              "a,Ada,5,\"Great, really \"\"great\"\"\"\n"
+	              "b,Bea,4,=HYPERLINK(\"http://evil.example\")\n");
+	char *job = kt_job(dir, "{\"name\": \"e\", \"store\": \"k.db\","
+	                        " \"sources\": [{\"plugin\": \"csv\", \"path\": \"s.csv\"}]}");
+	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "export", "--format", "csv", "--store", store, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"Great, really \"\"great\"\"\""), "%s", r.out);
+	cr_assert(strstr(r.out, ",\"'=HYPERLINK(\"\"http://evil.example\"\")\","), "%s", r.out);
+	cr_assert(strncmp(r.out, "id,source,kind,", 15) == 0, "%s", r.out);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "export", "--format", "json", "--store", store, NULL);
+	cJSON *arr = cJSON_Parse(r.out);
+	cr_assert_eq(cJSON_GetArraySize(arr), 2, "%s", r.out);
+	cJSON_Delete(arr);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "export", "--format", "xml", "--store", store, NULL);
+	cr_assert_eq(r.status, 2);
+	kt_run_free(&r);
+	kt_rmtree(dir);
+	free(dir);
+	free(csv);
+	free(store);
+	free(job);
+}

@@ -319,3 +319,120 @@ int cmd_reject(struct cli *c, int argc, char **argv)
 {
 	return set_curation(c, argc, argv, "rejected", reject_help);
 }
+
+/* ---- export --------------------------------------------------------------- */
+
+static const char export_help[] =
+	"usage: kudos export --format csv|json [--curation S] [--rights S] [--source S]\n"
+	"\n"
+	"Every item with its states, to stdout: JSON (the objects of `kudos show\n"
+	"--json`, without publications) or CSV (RFC 4180, one row per item, UTF-8,\n"
+	"for spreadsheets).\n";
+
+/* One CSV field, quoted when it must be (RFC 4180).  A field a spreadsheet
+ * would run as a formula (=, +, @) gets a leading apostrophe, which
+ * spreadsheets show as text: a customer's words must never execute. */
+static void csv_field(const char *s, int last)
+{
+	if (!s)
+		s = "";
+	int formula = *s == '=' || *s == '+' || *s == '@';
+	if (formula || strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		if (formula)
+			putchar('\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+static int export_csv_row(void *ud, struct kudos_item *it)
+{
+	(void)ud;
+	char rating[32] = "", scale[32] = "", created[21] = "";
+	if (it->has_rating) {
+		snprintf(rating, sizeof rating, "%g", it->rating);
+		snprintf(scale, sizeof scale, "%g", it->rating_scale);
+	}
+	if (it->has_time[KUDOS_TIME_CREATED])
+		kudos_time_format(it->time[KUDOS_TIME_CREATED], created);
+	const char *const *f = (const char *const *)it->field;
+	const char *row[] = {f[KUDOS_FIELD_ID], f[KUDOS_FIELD_SOURCE], f[KUDOS_FIELD_KIND],
+	                     f[KUDOS_FIELD_AUTHOR_NAME], f[KUDOS_FIELD_AUTHOR_HANDLE],
+	                     f[KUDOS_FIELD_TEXT], rating, scale, created,
+	                     f[KUDOS_FIELD_PERMALINK], f[KUDOS_FIELD_CURATION],
+	                     f[KUDOS_FIELD_RIGHTS], f[KUDOS_FIELD_SCOPES]};
+	size_t n = sizeof row / sizeof row[0];
+	for (size_t i = 0; i < n; i++)
+		csv_field(row[i], i + 1 == n);
+	return 0;
+}
+
+static int export_json_row(void *ud, struct kudos_item *it)
+{
+	cJSON *o = kudos_item_to_json(it, 1);
+	if (!o)
+		return 1;
+	cJSON_AddItemToArray(ud, o);
+	return 0;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	const char *format = NULL;
+	struct kudos_query q = {0};
+	const struct cli_flag flags[] = {
+		{"format", &format, NULL}, {"curation", &q.curation, NULL},
+		{"rights", &q.rights, NULL}, {"source", &q.source, NULL}, {0},
+	};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	cJSON *arr = NULL;
+	int status = cli_parse(c, argc, argv, flags);
+	if (status)
+		return status;
+	if (c->help)
+		return cli_help(export_help);
+	if ((status = cli_need_args(c, 0, 0, "kudos export --format csv|json")))
+		return status;
+	int csv = format && !strcmp(format, "csv");
+	if (!csv && !(format && !strcmp(format, "json"))) {
+		fprintf(stderr, "kudos export: --format must be csv or json\n");
+		return KUDOS_EXIT_INPUT;
+	}
+	if (cli_open_store(c, NULL, 1, &store, &err))
+		goto fail;
+	if (csv) {
+		static const char *const head[] = {"id", "source", "kind", "author_name",
+		                                   "author_handle", "text", "rating", "rating_scale",
+		                                   "created_at", "permalink", "curation", "rights",
+		                                   "scopes"};
+		for (size_t i = 0; i < 13; i++)
+			csv_field(head[i], i == 12);
+	} else if (!(arr = cJSON_CreateArray())) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	int rc = kudos_store_each(store, &q, csv ? export_csv_row : export_json_row, arr, &err);
+	if (rc < 0)
+		goto fail;
+	if (rc > 0) {
+		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
+		goto fail;
+	}
+	status = arr ? print_json(arr) : 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	cJSON_Delete(arr);
+	kudos_store_close(store);
+	return status;
+}

@@ -1,0 +1,570 @@
+#include "dupes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define K 128          /* signature bins */
+#define BANDS 32       /* LSH bands ... */
+#define ROWS 4         /* ... of ROWS bins: BANDS * ROWS == K */
+#define SHINGLE 5      /* code points per shingle */
+#define SHORT 8        /* sets smaller than this group only when equal */
+#define CONTAIN_MIN 30 /* smallest set the containment rule applies to */
+#define CHAIN_MAX 64   /* band chain entries looked at per band and item */
+#define CHECK_MAX 128  /* comparisons per added item */
+
+struct kudos_dupes {
+	size_t n, cap, max_items;
+	uint8_t *sig;      /* n * K */
+	uint32_t *next;    /* n * BANDS: next item of the band chain + 1 */
+	uint32_t *parent;  /* union-find */
+	uint32_t *rep;     /* for a root: its group's representative */
+	int64_t *created;
+	uint16_t *size;    /* distinct shingles (saturating); 0: nothing to compare */
+	char **id;
+	uint32_t *head;    /* BANDS * nhead: first item of a chain + 1 */
+	size_t nhead;
+	size_t idbytes;
+	/* scratch for one text */
+	uint64_t *sh;
+	size_t shcap;
+	uint32_t *norm;
+	size_t normcap;
+	size_t *drop;      /* dropped source spans, pairs */
+	size_t ndrop, dropcap;
+};
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint32_t mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35U;
+	h ^= h >> 16;
+	return h;
+}
+
+struct kudos_dupes *kudos_dupes_new(size_t max_items)
+{
+	struct kudos_dupes *d = calloc(1, sizeof *d);
+	if (d)
+		d->max_items = max_items;
+	return d;
+}
+
+void kudos_dupes_free(struct kudos_dupes *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->id[i]);
+	free(d->sig);
+	free(d->next);
+	free(d->parent);
+	free(d->rep);
+	free(d->created);
+	free(d->size);
+	free(d->id);
+	free(d->head);
+	free(d->sh);
+	free(d->norm);
+	free(d->drop);
+	free(d);
+}
+
+size_t kudos_dupes_count(const struct kudos_dupes *d)
+{
+	return d->n;
+}
+
+size_t kudos_dupes_memory(const struct kudos_dupes *d)
+{
+	size_t per = K + BANDS * sizeof(uint32_t) + 2 * sizeof(uint32_t) + sizeof(int64_t) +
+	             sizeof(uint16_t) + sizeof(char *);
+	return sizeof *d + d->cap * per + d->idbytes + BANDS * d->nhead * sizeof(uint32_t) +
+	       d->shcap * sizeof(uint64_t) + d->normcap * sizeof(uint32_t) +
+	       d->dropcap * sizeof(size_t);
+}
+
+/* ---- text to signature ------------------------------------------------ */
+
+static int alnum_ascii(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int push_drop(struct kudos_dupes *d, size_t a, size_t b)
+{
+	if (d->ndrop + 2 > d->dropcap) {
+		size_t cap = d->dropcap ? d->dropcap * 2 : 16;
+		size_t *v = realloc(d->drop, cap * sizeof *v);
+		if (!v)
+			return -1;
+		d->drop = v;
+		d->dropcap = cap;
+	}
+	d->drop[d->ndrop++] = a;
+	d->drop[d->ndrop++] = b;
+	return 0;
+}
+
+/* Links and @mentions differ between platforms: they do not count. */
+static int find_drops(struct kudos_dupes *d, const char *s, size_t len)
+{
+	d->ndrop = 0;
+	for (size_t i = 0; i < len; i++) {
+		size_t u = kudos_url_at(s, len, i);
+		if (u) {
+			if (push_drop(d, i, i + u))
+				return -1;
+			i += u - 1;
+			continue;
+		}
+		if (s[i] == '@' && (i == 0 || !alnum_ascii((unsigned char)s[i - 1])) &&
+		    i + 1 < len && (alnum_ascii((unsigned char)s[i + 1]) || s[i + 1] == '_')) {
+			size_t j = i + 1;
+			while (j < len && (alnum_ascii((unsigned char)s[j]) || strchr("_.@-", s[j])))
+				j++;
+			while (j > i + 1 && (s[j - 1] == '.' || s[j - 1] == '-'))
+				j--;
+			if (push_drop(d, i, j))
+				return -1;
+			i = j - 1;
+		}
+	}
+	return 0;
+}
+
+static int dropped(const struct kudos_dupes *d, size_t at)
+{
+	for (size_t k = 0; k < d->ndrop; k += 2)
+		if (at >= d->drop[k] && at < d->drop[k + 1])
+			return 1;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The folded, unpunctuated text of `f` into d->norm.  RETURN VALUE its
+ * length, or (size_t)-1 when out of memory. */
+static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
+{
+	if (f->n + 1 > d->normcap) {
+		size_t cap = d->normcap ? d->normcap : 256;
+		while (cap < f->n + 1)
+			cap *= 2;
+		uint32_t *v = realloc(d->norm, cap * sizeof *v);
+		if (!v)
+			return (size_t)-1;
+		d->norm = v;
+		d->normcap = cap;
+	}
+	size_t n = 0;
+	uint32_t prev = 0;
+	for (size_t t = 0; t < f->ntok; t++) {
+		const struct kudos_token *k = &f->tok[t];
+		if (k->kind == KUDOS_TOK_PUNCT || dropped(d, f->from[k->a]))
+			continue;
+		if (prev && (prev == KUDOS_TOK_WORD || k->kind == KUDOS_TOK_WORD))
+			d->norm[n++] = ' ';
+		for (uint32_t i = k->a; i < k->b; i++)
+			if (kudos_fold_class(f->cp[i]) != KUDOS_CC_MARK || k->kind == KUDOS_TOK_SOLO)
+				d->norm[n++] = f->cp[i];
+		prev = k->kind;
+	}
+	return n;
+}
+
+/* Signature of the text folded in `f` into `sig`; RETURN VALUE the number of
+ * distinct shingles (0: nothing to compare), or -1 when out of memory. */
+static long signature(struct kudos_dupes *d, const char *text, size_t len,
+                      const struct kudos_fold *f, uint8_t sig[K])
+{
+	memset(sig, 0, K);
+	if (find_drops(d, text, len))
+		return -1;
+	size_t n = normalise(d, f);
+	if (n == (size_t)-1)
+		return -1;
+	if (n == 0)
+		return 0;
+	size_t m = n < SHINGLE ? 1 : n - SHINGLE + 1;
+	if (m > d->shcap) {
+		size_t cap = d->shcap ? d->shcap : 256;
+		while (cap < m)
+			cap *= 2;
+		uint64_t *v = realloc(d->sh, cap * sizeof *v);
+		if (!v)
+			return -1;
+		d->sh = v;
+		d->shcap = cap;
+	}
+	for (size_t i = 0; i < m; i++)
+		d->sh[i] = kudos_fold_hash(d->norm + i, n < SHINGLE ? n : SHINGLE);
+	qsort(d->sh, m, sizeof *d->sh, cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || d->sh[i] != d->sh[u - 1])
+			d->sh[u++] = d->sh[i];
+
+	/* one permutation hashing: the top bits pick a bin, the bin keeps the
+	 * smallest low word; empty bins borrow a full bin's value along a
+	 * fixed sequence (optimal densification), so equal sets agree. */
+	uint32_t minv[K];
+	uint8_t full[K];
+	memset(full, 0, sizeof full);
+	for (size_t b = 0; b < K; b++)
+		minv[b] = UINT32_MAX;
+	for (size_t i = 0; i < u; i++) {
+		size_t b = (size_t)(d->sh[i] >> 57);
+		uint32_t v = (uint32_t)d->sh[i];
+		if (!full[b] || v < minv[b])
+			minv[b] = v;
+		full[b] = 1;
+	}
+	for (size_t b = 0; b < K; b++) {
+		uint32_t v = 0;
+		if (full[b]) {
+			v = minv[b];
+		} else {
+			size_t src = b;
+			for (uint64_t a = 1; a <= 64 && !full[src]; a++)
+				src = (size_t)(mix64(((uint64_t)b << 8) | a) >> 57);
+			for (size_t step = 1; !full[src]; step++)
+				src = (b + step) % K;
+			v = minv[src];
+		}
+		sig[b] = (uint8_t)mix32(v);
+	}
+	return (long)(u > UINT16_MAX ? UINT16_MAX : u);
+}
+
+/* ---- index -------------------------------------------------------------- */
+
+static uint32_t band_key(const struct kudos_dupes *d, size_t item, size_t band)
+{
+	uint32_t k;
+	memcpy(&k, d->sig + item * K + band * ROWS, sizeof k);
+	return k;
+}
+
+static size_t bucket(const struct kudos_dupes *d, uint32_t key, size_t band)
+{
+	return band * d->nhead + (mix32(key + (uint32_t)band * 0x9e3779b9U) & (d->nhead - 1));
+}
+
+static void link_item(struct kudos_dupes *d, size_t x)
+{
+	for (size_t b = 0; b < BANDS; b++) {
+		size_t s = bucket(d, band_key(d, x, b), b);
+		d->next[x * BANDS + b] = d->head[s];
+		d->head[s] = (uint32_t)x + 1;
+	}
+}
+
+static int grow_heads(struct kudos_dupes *d)
+{
+	size_t nhead = d->nhead ? d->nhead * 2 : 1024;
+	uint32_t *head = calloc(BANDS * nhead, sizeof *head);
+	if (!head)
+		return -1;
+	free(d->head);
+	d->head = head;
+	d->nhead = nhead;
+	for (size_t x = 0; x < d->n; x++)
+		if (d->size[x])
+			link_item(d, x);
+	return 0;
+}
+
+static size_t find(struct kudos_dupes *d, size_t x)
+{
+	while (d->parent[x] != x) {
+		d->parent[x] = d->parent[d->parent[x]];
+		x = d->parent[x];
+	}
+	return x;
+}
+
+static size_t find_const(const struct kudos_dupes *d, size_t x)
+{
+	while (d->parent[x] != x)
+		x = d->parent[x];
+	return x;
+}
+
+/* Whether item a comes before item b: earlier time, then added first. */
+static int earlier(const struct kudos_dupes *d, size_t a, size_t b)
+{
+	if (d->created[a] != d->created[b])
+		return d->created[a] < d->created[b];
+	return a < b;
+}
+
+static void unite(struct kudos_dupes *d, size_t a, size_t b)
+{
+	size_t ra = find(d, a), rb = find(d, b);
+	if (ra == rb)
+		return;
+	if (ra > rb) { /* the older root stays: chains stay short */
+		size_t t = ra;
+		ra = rb;
+		rb = t;
+	}
+	d->parent[rb] = (uint32_t)ra;
+	if (earlier(d, d->rep[rb], d->rep[ra]))
+		d->rep[ra] = d->rep[rb];
+}
+
+static double estimate(const struct kudos_dupes *d, size_t a, size_t b, int *equal)
+{
+	const uint8_t *x = d->sig + a * K, *y = d->sig + b * K;
+	int m = 0;
+	for (size_t i = 0; i < K; i++)
+		m += x[i] == y[i];
+	*equal = m == K;
+	/* correct for 8-bit values agreeing by chance (1 in 256) */
+	double j = ((double)m / K - 1.0 / 256) / (1.0 - 1.0 / 256);
+	return j < 0 ? 0 : j > 1 ? 1 : j;
+}
+
+static int near_duplicates(const struct kudos_dupes *d, size_t a, size_t b)
+{
+	int equal;
+	double j = estimate(d, a, b, &equal);
+	double sa = d->size[a], sb = d->size[b], lo = sa < sb ? sa : sb;
+	if (lo < SHORT)
+		return equal && sa == sb;
+	if (j >= 0.5)
+		return 1;
+	if (lo < CONTAIN_MIN || j < 0.25)
+		return 0;
+	double inside = j * (sa + sb) / (1.0 + j);
+	return inside / lo >= 0.8;
+}
+
+static int grow_items(struct kudos_dupes *d)
+{
+	size_t cap = d->cap ? d->cap * 2 : 1024;
+	if (d->max_items && cap > d->max_items)
+		cap = d->max_items;
+#define GROW(field, per)                                                                 \
+	do {                                                                             \
+		void *p = realloc(d->field, cap * (per) * sizeof *d->field);           \
+		if (!p)                                                                 \
+			return -1;                                                      \
+		d->field = p;                                                           \
+	} while (0)
+	GROW(sig, K);
+	GROW(next, BANDS);
+	GROW(parent, 1);
+	GROW(rep, 1);
+	GROW(created, 1);
+	GROW(size, 1);
+	GROW(id, 1);
+#undef GROW
+	d->cap = cap;
+	return 0;
+}
+
+int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, size_t len,
+                    int64_t created, struct kudos_fold *scratch, size_t *index,
+                    struct kudos_error *err)
+{
+	if (d->max_items && d->n >= d->max_items)
+		return kudos_fail(err, KUDOS_EXIT_FAIL,
+		                  "duplicate detection holds at most %zu items; raise the limit or "
+		                  "curate fewer items per run",
+		                  d->max_items);
+	if (d->n >= UINT32_MAX - 1)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "too many items for duplicate detection");
+	if (d->n == d->cap && grow_items(d))
+		goto oom;
+	if (d->n + 1 > d->nhead && grow_heads(d))
+		goto oom;
+	size_t x = d->n;
+	char *copy = strdup(id);
+	if (!copy)
+		goto oom;
+	if (kudos_fold(scratch, text, len)) {
+		free(copy);
+		goto oom;
+	}
+	long size = signature(d, text, len, scratch, d->sig + x * K);
+	if (size < 0) {
+		free(copy);
+		goto oom;
+	}
+	d->id[x] = copy;
+	d->idbytes += strlen(copy) + 1;
+	d->parent[x] = (uint32_t)x;
+	d->rep[x] = (uint32_t)x;
+	d->created[x] = created;
+	d->size[x] = (uint16_t)size;
+	d->n++;
+	if (index)
+		*index = x;
+	if (size == 0)
+		return 0;
+
+	uint32_t checked[CHECK_MAX];
+	size_t nchecked = 0;
+	for (size_t b = 0; b < BANDS && nchecked < CHECK_MAX; b++) {
+		uint32_t key = band_key(d, x, b);
+		size_t steps = 0;
+		for (uint32_t c = d->head[bucket(d, key, b)]; c && steps < CHAIN_MAX;
+		     c = d->next[(c - 1) * BANDS + b], steps++) {
+			size_t y = c - 1;
+			if (band_key(d, y, b) != key || find(d, y) == find(d, x))
+				continue;
+			size_t k = 0;
+			while (k < nchecked && checked[k] != y)
+				k++;
+			if (k < nchecked)
+				continue;
+			checked[nchecked++] = (uint32_t)y;
+			if (near_duplicates(d, x, y))
+				unite(d, x, y);
+			if (nchecked == CHECK_MAX)
+				break;
+		}
+	}
+	link_item(d, x);
+	return 0;
+oom:
+	return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+}
+
+const char *kudos_dupes_representative(const struct kudos_dupes *d, size_t index)
+{
+	return d->id[d->rep[find_const(d, index)]];
+}
+
+double kudos_dupes_similarity(const struct kudos_dupes *d, size_t a, size_t b)
+{
+	int equal;
+	if (!d->size[a] || !d->size[b])
+		return 0.0;
+	return estimate(d, a, b, &equal);
+}
+
+/* ---- groups ------------------------------------------------------------ */
+
+struct gkey {
+	int64_t created; /* of the item, or of the group's representative */
+	uint32_t rank;   /* the group's position (items only) */
+	uint32_t idx;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct gkey *x = a, *y = b;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int by_group_then_time(const void *a, const void *b)
+{
+	const struct gkey *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return by_time(a, b);
+}
+
+int kudos_dupes_groups(const struct kudos_dupes *d, struct kudos_dupe_group **groups,
+                       size_t *ngroups)
+{
+	*groups = NULL;
+	*ngroups = 0;
+	size_t n = d->n, nr = 0, ni = 0;
+	if (n == 0)
+		return 0;
+	uint32_t *root = malloc(n * sizeof *root), *count = calloc(n, sizeof *count),
+		 *rank = malloc(n * sizeof *rank);
+	struct gkey *roots = NULL, *items = NULL;
+	struct kudos_dupe_group *g = NULL;
+	if (!root || !count || !rank)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		root[i] = (uint32_t)find_const(d, i);
+		count[root[i]]++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		nr += count[i] >= 2;
+		ni += count[root[i]] >= 2;
+	}
+	if (nr == 0)
+		goto done;
+	roots = malloc(nr * sizeof *roots);
+	items = malloc(ni * sizeof *items);
+	g = calloc(nr, sizeof *g);
+	if (!roots || !items || !g)
+		goto oom;
+	/* roots[].rank holds the root's item number until the sort is done */
+	size_t r = 0;
+	for (size_t i = 0; i < n; i++)
+		if (count[i] >= 2)
+			roots[r++] = (struct gkey){d->created[d->rep[i]], (uint32_t)i, d->rep[i]};
+	qsort(roots, nr, sizeof *roots, by_time);
+	for (size_t k = 0; k < nr; k++)
+		rank[roots[k].rank] = (uint32_t)k;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (count[root[i]] >= 2)
+			items[m++] = (struct gkey){d->created[i], rank[root[i]], (uint32_t)i};
+	qsort(items, ni, sizeof *items, by_group_then_time);
+
+	size_t at = 0;
+	for (size_t k = 0; k < nr; k++) {
+		size_t size = count[roots[k].rank];
+		g[k].representative = d->id[items[at].idx];
+		g[k].n_members = size - 1;
+		g[k].members = malloc((size - 1) * sizeof *g[k].members);
+		if (!g[k].members)
+			goto oom;
+		for (size_t j = 1; j < size; j++)
+			g[k].members[j - 1] = d->id[items[at + j].idx];
+		at += size;
+	}
+	*groups = g;
+	*ngroups = nr;
+	g = NULL;
+done:
+	free(root);
+	free(count);
+	free(rank);
+	free(roots);
+	free(items);
+	return 0;
+oom:
+	kudos_dupes_groups_free(g, nr);
+	free(root);
+	free(count);
+	free(rank);
+	free(roots);
+	free(items);
+	return -1;
+}
+
+void kudos_dupes_groups_free(struct kudos_dupe_group *groups, size_t n)
+{
+	if (!groups)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(groups[i].members);
+	free(groups);
+}
