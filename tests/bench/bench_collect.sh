@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Collect benchmark (issue 4, "Speed"): 100,000 synthetic Mastodon statuses
+# in pages of 40, collected by `kudos collect` into a fresh store, against
+# the reference script ../shared/bench/collect_ref.py on the same pages in
+# the same run.  Prints items, seconds, items/s, peak RSS, the reference's
+# seconds and the ratio reference/kudos, then the peak RSS of a 10,000
+# status run (memory must follow the page, not the total).
+#
+# Run by `make bench` with KUDOS (the binary), PLUGINS (its plugin folder)
+# and SRC (the repository) set.  Optional: N (default 100000), SMALL_N
+# (default 10000), KEEP=1 keeps the temporary folder.
+# Aims: >= 50,000 items/s on one core, and >= 2x the reference.  The script
+# reports whether they are met; it is not a pass/fail test.
+set -euo pipefail
+
+: "${KUDOS:?set KUDOS to the kudos binary}"
+: "${PLUGINS:?set PLUGINS to the plugin folder}"
+: "${SRC:?set SRC to the repository}"
+N=${N:-100000}
+SMALL_N=${SMALL_N:-10000}
+BENCH_DIR=$(cd "$SRC/.." && pwd)/shared/bench
+GEN=$BENCH_DIR/gen_mastodon.py
+REF=$BENCH_DIR/collect_ref.py
+
+for f in "$GEN" "$REF"; do
+	if [ ! -f "$f" ]; then
+		echo "bench_collect: $f is missing: the reference programs live in ../shared/bench" >&2
+		exit 1
+	fi
+done
+[ -x "$KUDOS" ] || { echo "bench_collect: $KUDOS is not built (make all)" >&2; exit 1; }
+[ -f "$PLUGINS/source-mastodon.so" ] || {
+	echo "bench_collect: $PLUGINS/source-mastodon.so is not built" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kudos-bench-collect.XXXXXX")
+cleanup() { [ "${KEEP:-0}" = 1 ] && echo "kept $TMP" || rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# measure OUT CMD...: run CMD, write "SECONDS MAX_RSS_KB CPU_SECONDS" to
+# OUT (CPU = user + system, of every thread).
+# GNU time (Debian package `time`) when installed, else a python3 wrapper
+# reading the child's rusage.
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null; then
+	MEASURE="/usr/bin/time -v"
+	measure() {
+		local out=$1; shift
+		/usr/bin/time -f '%e %M %U %S' -o "$out" "$@"
+	}
+else
+	MEASURE="python3 resource (GNU time is not installed: apt-get install time)"
+	echo "bench_collect: /usr/bin/time is missing (Debian package 'time'); measuring with python3" >&2
+	measure() {
+		local out=$1; shift
+		python3 - "$out" "$@" <<'PY'
+import resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+t = time.monotonic()
+rc = subprocess.call(cmd)
+el = time.monotonic() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(out, "w").write("%.3f %d %.3f 0\n" % (el, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
+sys.exit(rc)
+PY
+	}
+fi
+
+job() { # job FILE PAGES STORE
+	printf '{"name": "bench", "store": "%s", "sources": [{"plugin": "mastodon", "path": "%s"}]}\n' \
+		"$3" "$2" > "$1"
+}
+
+# kudos_run PAGES TAG: collect PAGES into a fresh store; sets SECS, RSS_KB, ITEMS.
+kudos_run() {
+	local pages=$1 tag=$2
+	rm -f "$TMP/$tag.db" "$TMP/$tag.db-wal" "$TMP/$tag.db-shm"
+	job "$TMP/$tag.json" "$pages" "$tag.db"
+	measure "$TMP/$tag.time" "$KUDOS" collect "$TMP/$tag.json" --plugin-path "$PLUGINS" -q \
+		> "$TMP/$tag.out" 2> "$TMP/$tag.err" || {
+		echo "bench_collect: kudos collect failed:" >&2; cat "$TMP/$tag.err" >&2; exit 1; }
+	read -r SECS RSS_KB USR SYS < "$TMP/$tag.time"
+	CPU=$(python3 -c "print($USR + $SYS)")
+	ITEMS=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from items").fetchone()[0])' "$TMP/$tag.db")
+}
+
+LOAD0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+echo "generating $N statuses in pages of 40 (gen_mastodon.py) ..."
+python3 "$GEN" "$TMP/pages" "$N" > /dev/null
+python3 "$GEN" "$TMP/pages-small" "$SMALL_N" > /dev/null
+PAGES=$(ls "$TMP/pages" | wc -l)
+BYTES=$(du -sb "$TMP/pages" | cut -f1)
+# Warm the page cache for both contenders alike.
+cat "$TMP"/pages/* > /dev/null
+
+kudos_run "$TMP/pages" big
+K_SECS=$SECS K_RSS=$RSS_KB K_ITEMS=$ITEMS K_CPU=$CPU
+
+rm -f "$TMP/ref.db"
+measure "$TMP/ref.time" python3 "$REF" "$TMP/pages" "$TMP/ref.db" > "$TMP/ref.out"
+read -r R_SECS R_RSS USR SYS < "$TMP/ref.time"
+R_CPU=$(python3 -c "print($USR + $SYS)")
+
+kudos_run "$TMP/pages-small" small
+S_RSS=$RSS_KB S_ITEMS=$ITEMS
+
+python3 - "$K_ITEMS" "$K_SECS" "$K_RSS" "$R_SECS" "$R_RSS" "$S_ITEMS" "$S_RSS" \
+	"$PAGES" "$BYTES" "$N" "$MEASURE" "$K_CPU" "$R_CPU" "$(nproc)" \
+	"$LOAD0" <<'PY'
+import sys
+(items, ks, krss, rs, rrss, sitems, srss, pages, nbytes, n, how, kcpu, rcpu, cores,
+ load) = sys.argv[1:]
+kcpu, rcpu = float(kcpu), float(rcpu)
+items, ks, krss, rs, rrss = int(items), float(ks), int(krss), float(rs), int(rrss)
+sitems, srss, n = int(sitems), int(srss), int(n)
+ks = max(ks, 0.01)
+rate = items / ks
+ratio = rs / ks
+print(f"input            {n:,} statuses, {int(pages):,} pages, {int(nbytes)/1e6:.0f} MB (measured with {how})")
+print(f"items            {items:,}")
+print(f"kudos seconds    {ks:.2f}")
+print(f"items/s          {rate:,.0f}")
+print(f"peak RSS MB      {krss/1024:.1f}")
+print(f"reference s      {rs:.2f}   (collect_ref.py, peak RSS {rrss/1024:.1f} MB)")
+print(f"ratio ref/kudos  {ratio:.2f}")
+print(f"CPU seconds      kudos {kcpu:.2f} ({items / max(kcpu, 0.01):,.0f} items per CPU-second), "
+      f"reference {rcpu:.2f}; {cores} cores, load average {load} before the runs")
+print(f"peak RSS MB at {sitems:,} statuses: {srss/1024:.1f}  (at {items:,}: {krss/1024:.1f})")
+ok_rate, ok_ratio = rate >= 50000, ratio >= 2.0
+ok_mem = krss <= srss * 1.5 + 4096
+print("aim >= 50,000 items/s:   " + ("met" if ok_rate else "NOT met"))
+print("aim >= 2x collect_ref:   " + ("met" if ok_ratio else "NOT met"))
+print("memory bounded by a page: " + ("yes" if ok_mem else "NO: it grows with the total"))
+if items != n:
+    print(f"warning: {n - items} statuses were not collected")
+PY
