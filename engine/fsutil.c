@@ -13,14 +13,17 @@ int kudos_read_file(const char *path, const char *what, char **data,
                     size_t *len, struct kudos_error *err)
 {
 	char *buf = NULL;
-	size_t used = 0, cap = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: %s", what, path,
-		                  strerror(errno));
+	size_t used = 0, cap;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: %s", what, path, strerror(errno));
+	/* One allocation of the file's size (plus one byte, to see the end
+	 * without a second read); a file that grows meanwhile still reads. */
+	cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
 	for (;;) {
-		if (cap - used < 65536) {
-			size_t ncap = cap ? cap * 2 : 65536;
+		if (!buf || used == cap) {
+			size_t ncap = buf ? cap * 2 : cap;
 			char *n = realloc(buf, ncap + 1);
 			if (!n) {
 				kudos_fail(err, KUDOS_EXIT_FAIL, "%s %s: out of memory", what, path);
@@ -29,23 +32,25 @@ int kudos_read_file(const char *path, const char *what, char **data,
 			buf = n;
 			cap = ncap;
 		}
-		size_t got = fread(buf + used, 1, cap - used, f);
-		used += got;
+		ssize_t got = read(fd, buf + used, cap - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: read error: %s", what, path,
+			           strerror(errno));
+			goto fail;
+		}
 		if (got == 0)
 			break;
+		used += (size_t)got;
 	}
-	if (ferror(f)) {
-		kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: read error: %s", what, path,
-		           strerror(errno));
-		goto fail;
-	}
-	fclose(f);
+	close(fd);
 	buf[used] = '\0';
 	*data = buf;
 	*len = used;
 	return 0;
 fail:
-	fclose(f);
+	close(fd);
 	free(buf);
 	return -1;
 }

@@ -168,3 +168,10 @@ Test(zone, from_utc_and_bad_names)
 	kudos_zone_from_utc("Europe/Berlin", 0, &c);
 	cr_assert_str_eq(getenv("TZ"), "Asia/Tokyo");
 }
+
+Test(html, void_elements_keep_the_nesting_straight)
+{
+	html_is("<p>a<br>b<span class=\"ellipsis\">c</span></p>", "a\nbc…");
+	html_is("<span class=\"invisible\">x<br>y<img src=q></span>z <i>w</i>", "z w");
+	html_is("plain text,   no markup\n at all", "plain text, no markup at all");
+}

@@ -4,25 +4,26 @@
 #include <string.h>
 
 #define K 128          /* signature bins */
-#define BANDS 32       /* LSH bands ... */
-#define ROWS 4         /* ... of ROWS bins: BANDS * ROWS == K */
-#define SHINGLE 5      /* code points per shingle */
+#define BANDS 42       /* LSH bands ... */
+#define ROWS 3         /* ... of ROWS bins: BANDS * ROWS <= K */
+#define SHINGLE 9      /* code points per shingle */
+#define THRESHOLD 0.45 /* estimated Jaccard similarity of near-duplicates */
 #define SHORT 8        /* sets smaller than this group only when equal */
-#define CONTAIN_MIN 30 /* smallest set the containment rule applies to */
-#define CHAIN_MAX 64   /* band chain entries looked at per band and item */
-#define CHECK_MAX 128  /* comparisons per added item */
+#define CONTAIN_MIN 40 /* smallest set the containment rule applies to */
+#define WINDOW 4       /* in a run of items sharing a band value, the ones
+                          before an item that it is compared with ... */
+#define LONG_RUN 32    /* ... unless the run is longer than this */
+#define BUDGET 32      /* comparisons of an item per grouping, at most */
 
 struct kudos_dupes {
 	size_t n, cap, max_items;
+	size_t grouped;    /* items covered by the last kudos_dupes_group() */
 	uint8_t *sig;      /* n * K */
-	uint32_t *next;    /* n * BANDS: next item of the band chain + 1 */
-	uint32_t *parent;  /* union-find */
+	uint32_t *parent;  /* union-find, as of the last kudos_dupes_group() */
 	uint32_t *rep;     /* for a root: its group's representative */
 	int64_t *created;
-	uint16_t *size;    /* distinct shingles (saturating); 0: nothing to compare */
+	uint16_t *size;    /* shingles (saturating); 0: nothing to compare */
 	char **id;
-	uint32_t *head;    /* BANDS * nhead: first item of a chain + 1 */
-	size_t nhead;
 	size_t idbytes;
 	/* scratch for one text */
 	uint64_t *sh;
@@ -68,13 +69,11 @@ void kudos_dupes_free(struct kudos_dupes *d)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->id[i]);
 	free(d->sig);
-	free(d->next);
 	free(d->parent);
 	free(d->rep);
 	free(d->created);
 	free(d->size);
 	free(d->id);
-	free(d->head);
 	free(d->sh);
 	free(d->norm);
 	free(d->drop);
@@ -88,11 +87,9 @@ size_t kudos_dupes_count(const struct kudos_dupes *d)
 
 size_t kudos_dupes_memory(const struct kudos_dupes *d)
 {
-	size_t per = K + BANDS * sizeof(uint32_t) + 2 * sizeof(uint32_t) + sizeof(int64_t) +
-	             sizeof(uint16_t) + sizeof(char *);
-	return sizeof *d + d->cap * per + d->idbytes + BANDS * d->nhead * sizeof(uint32_t) +
-	       d->shcap * sizeof(uint64_t) + d->normcap * sizeof(uint32_t) +
-	       d->dropcap * sizeof(size_t);
+	size_t per = K + 2 * sizeof(uint32_t) + sizeof(int64_t) + sizeof(uint16_t) + sizeof(char *);
+	return sizeof *d + d->cap * per + d->idbytes + d->shcap * sizeof(uint64_t) +
+	       d->normcap * sizeof(uint32_t) + d->dropcap * sizeof(size_t);
 }
 
 /* ---- text to signature ------------------------------------------------ */
@@ -122,7 +119,7 @@ static int find_drops(struct kudos_dupes *d, const char *s, size_t len)
 {
 	d->ndrop = 0;
 	for (size_t i = 0; i < len; i++) {
-		size_t u = kudos_url_at(s, len, i);
+		size_t u = (s[i] | 0x20) == 'h' || (s[i] | 0x20) == 'w' ? kudos_url_at(s, len, i) : 0;
 		if (u) {
 			if (push_drop(d, i, i + u))
 				return -1;
@@ -152,12 +149,6 @@ static int dropped(const struct kudos_dupes *d, size_t at)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The folded, unpunctuated text of `f` into d->norm.  RETURN VALUE its
  * length, or (size_t)-1 when out of memory. */
 static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
@@ -181,7 +172,8 @@ static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
 		if (prev && (prev == KUDOS_TOK_WORD || k->kind == KUDOS_TOK_WORD))
 			d->norm[n++] = ' ';
 		for (uint32_t i = k->a; i < k->b; i++)
-			if (kudos_fold_class(f->cp[i]) != KUDOS_CC_MARK || k->kind == KUDOS_TOK_SOLO)
+			if (f->cp[i] < 0x300 || k->kind == KUDOS_TOK_SOLO ||
+			    kudos_fold_cc(f->cp[i]) != KUDOS_CC_MARK)
 				d->norm[n++] = f->cp[i];
 		prev = k->kind;
 	}
@@ -212,13 +204,25 @@ static long signature(struct kudos_dupes *d, const char *text, size_t len,
 		d->sh = v;
 		d->shcap = cap;
 	}
-	for (size_t i = 0; i < m; i++)
-		d->sh[i] = kudos_fold_hash(d->norm + i, n < SHINGLE ? n : SHINGLE);
-	qsort(d->sh, m, sizeof *d->sh, cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < m; i++)
-		if (u == 0 || d->sh[i] != d->sh[u - 1])
-			d->sh[u++] = d->sh[i];
+	if (n < SHINGLE) {
+		d->sh[0] = kudos_fold_hash(d->norm, n);
+	} else {
+		/* rolling polynomial hash of each window of SHINGLE code points */
+		const uint64_t B = 0x100000001b3ULL;
+		uint64_t top = 1, h = 0;
+		for (size_t i = 0; i < SHINGLE - 1; i++)
+			top *= B;
+		for (size_t i = 0; i < SHINGLE; i++)
+			h = h * B + d->norm[i] + 1;
+		d->sh[0] = mix64(h);
+		for (size_t i = 1; i < m; i++) {
+			h = (h - (d->norm[i - 1] + 1) * top) * B + d->norm[i + SHINGLE - 1] + 1;
+			d->sh[i] = mix64(h);
+		}
+	}
+	/* a repeated shingle changes no minimum; the set size counts it again,
+	 * which only matters for the rare text that repeats itself */
+	size_t u = m;
 
 	/* one permutation hashing: the top bits pick a bin, the bin keeps the
 	 * smallest low word; empty bins borrow a full bin's value along a
@@ -241,8 +245,8 @@ static long signature(struct kudos_dupes *d, const char *text, size_t len,
 			v = minv[b];
 		} else {
 			size_t src = b;
-			for (uint64_t a = 1; a <= 64 && !full[src]; a++)
-				src = (size_t)(mix64(((uint64_t)b << 8) | a) >> 57);
+			for (uint32_t a = 1; a <= 64 && !full[src]; a++)
+				src = mix32((uint32_t)b << 8 | a) >> 25;
 			for (size_t step = 1; !full[src]; step++)
 				src = (b + step) % K;
 			v = minv[src];
@@ -252,42 +256,13 @@ static long signature(struct kudos_dupes *d, const char *text, size_t len,
 	return (long)(u > UINT16_MAX ? UINT16_MAX : u);
 }
 
-/* ---- index -------------------------------------------------------------- */
+/* ---- grouping --------------------------------------------------------- */
 
 static uint32_t band_key(const struct kudos_dupes *d, size_t item, size_t band)
 {
-	uint32_t k;
-	memcpy(&k, d->sig + item * K + band * ROWS, sizeof k);
-	return k;
-}
-
-static size_t bucket(const struct kudos_dupes *d, uint32_t key, size_t band)
-{
-	return band * d->nhead + (mix32(key + (uint32_t)band * 0x9e3779b9U) & (d->nhead - 1));
-}
-
-static void link_item(struct kudos_dupes *d, size_t x)
-{
-	for (size_t b = 0; b < BANDS; b++) {
-		size_t s = bucket(d, band_key(d, x, b), b);
-		d->next[x * BANDS + b] = d->head[s];
-		d->head[s] = (uint32_t)x + 1;
-	}
-}
-
-static int grow_heads(struct kudos_dupes *d)
-{
-	size_t nhead = d->nhead ? d->nhead * 2 : 1024;
-	uint32_t *head = calloc(BANDS * nhead, sizeof *head);
-	if (!head)
-		return -1;
-	free(d->head);
-	d->head = head;
-	d->nhead = nhead;
-	for (size_t x = 0; x < d->n; x++)
-		if (d->size[x])
-			link_item(d, x);
-	return 0;
+	uint8_t k[4] = {0, 0, 0, 0};
+	memcpy(k, d->sig + item * K + band * ROWS, ROWS);
+	return (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 | (uint32_t)k[3] << 24;
 }
 
 static size_t find(struct kudos_dupes *d, size_t x)
@@ -332,9 +307,17 @@ static void unite(struct kudos_dupes *d, size_t a, size_t b)
 static double estimate(const struct kudos_dupes *d, size_t a, size_t b, int *equal)
 {
 	const uint8_t *x = d->sig + a * K, *y = d->sig + b * K;
-	int m = 0;
-	for (size_t i = 0; i < K; i++)
-		m += x[i] == y[i];
+	int differ = 0;
+	for (size_t i = 0; i < K; i += 8) {
+		uint64_t u, v;
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		u ^= v; /* a byte of u is non-zero where the bins differ */
+		u = (((u & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | u) &
+		    0x8080808080808080ULL; /* its top bit, then */
+		differ += (int)(((u >> 7) * 0x0101010101010101ULL) >> 56);
+	}
+	int m = K - differ;
 	*equal = m == K;
 	/* correct for 8-bit values agreeing by chance (1 in 256) */
 	double j = ((double)m / K - 1.0 / 256) / (1.0 - 1.0 / 256);
@@ -343,17 +326,20 @@ static double estimate(const struct kudos_dupes *d, size_t a, size_t b, int *equ
 
 static int near_duplicates(const struct kudos_dupes *d, size_t a, size_t b)
 {
+	double sa = d->size[a], sb = d->size[b], lo = sa < sb ? sa : sb, hi = sa + sb - lo;
+	/* J <= lo / hi: sets of too different sizes need no signature */
+	if (lo < SHORT ? sa != sb : lo < hi * (lo < CONTAIN_MIN ? THRESHOLD : 0.3))
+		return 0;
 	int equal;
 	double j = estimate(d, a, b, &equal);
-	double sa = d->size[a], sb = d->size[b], lo = sa < sb ? sa : sb;
 	if (lo < SHORT)
-		return equal && sa == sb;
-	if (j >= 0.5)
+		return equal;
+	if (j >= THRESHOLD)
 		return 1;
-	if (lo < CONTAIN_MIN || j < 0.25)
+	if (lo < CONTAIN_MIN || j < 0.3)
 		return 0;
 	double inside = j * (sa + sb) / (1.0 + j);
-	return inside / lo >= 0.8;
+	return inside / lo >= 0.85;
 }
 
 static int grow_items(struct kudos_dupes *d)
@@ -369,7 +355,6 @@ static int grow_items(struct kudos_dupes *d)
 		d->field = p;                                                           \
 	} while (0)
 	GROW(sig, K);
-	GROW(next, BANDS);
 	GROW(parent, 1);
 	GROW(rep, 1);
 	GROW(created, 1);
@@ -384,6 +369,15 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
                     int64_t created, struct kudos_fold *scratch, size_t *index,
                     struct kudos_error *err)
 {
+	if (kudos_fold(scratch, text, len))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	return kudos_dupes_add_folded(d, id, text, len, scratch, created, index, err);
+}
+
+int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *text, size_t len,
+                           const struct kudos_fold *f, int64_t created, size_t *index,
+                           struct kudos_error *err)
+{
 	if (d->max_items && d->n >= d->max_items)
 		return kudos_fail(err, KUDOS_EXIT_FAIL,
 		                  "duplicate detection holds at most %zu items; raise the limit or "
@@ -393,17 +387,11 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "too many items for duplicate detection");
 	if (d->n == d->cap && grow_items(d))
 		goto oom;
-	if (d->n + 1 > d->nhead && grow_heads(d))
-		goto oom;
 	size_t x = d->n;
 	char *copy = strdup(id);
 	if (!copy)
 		goto oom;
-	if (kudos_fold(scratch, text, len)) {
-		free(copy);
-		goto oom;
-	}
-	long size = signature(d, text, len, scratch, d->sig + x * K);
+	long size = signature(d, text, len, f, d->sig + x * K);
 	if (size < 0) {
 		free(copy);
 		goto oom;
@@ -417,39 +405,94 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
 	d->n++;
 	if (index)
 		*index = x;
-	if (size == 0)
-		return 0;
-
-	uint32_t checked[CHECK_MAX];
-	size_t nchecked = 0;
-	for (size_t b = 0; b < BANDS && nchecked < CHECK_MAX; b++) {
-		uint32_t key = band_key(d, x, b);
-		size_t steps = 0;
-		for (uint32_t c = d->head[bucket(d, key, b)]; c && steps < CHAIN_MAX;
-		     c = d->next[(c - 1) * BANDS + b], steps++) {
-			size_t y = c - 1;
-			if (band_key(d, y, b) != key || find(d, y) == find(d, x))
-				continue;
-			size_t k = 0;
-			while (k < nchecked && checked[k] != y)
-				k++;
-			if (k < nchecked)
-				continue;
-			checked[nchecked++] = (uint32_t)y;
-			if (near_duplicates(d, x, y))
-				unite(d, x, y);
-			if (nchecked == CHECK_MAX)
-				break;
-		}
-	}
-	link_item(d, x);
 	return 0;
 oom:
 	return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 }
 
+/* Compare items x and y, unless they are already one group or y has used
+ * up its comparisons for this grouping. */
+static void consider(struct kudos_dupes *d, uint8_t *budget, size_t x, size_t y)
+{
+	if (!budget[y] || find(d, x) == find(d, y))
+		return;
+	budget[y]--;
+	if (near_duplicates(d, x, y))
+		unite(d, x, y);
+}
+
+/* Entries (band value << 32 | item) sorted by band value, items in
+ * ascending order within a value (LSD radix sort: stable). */
+static void sort_entries(uint64_t *v, uint64_t *tmp, size_t n)
+{
+	for (int shift = 32; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof *v);
+	}
+}
+
+int kudos_dupes_group(struct kudos_dupes *d, struct kudos_error *err)
+{
+	size_t n = d->n, m = 0;
+	for (size_t x = 0; x < n; x++) {
+		d->parent[x] = (uint32_t)x;
+		d->rep[x] = (uint32_t)x;
+		m += d->size[x] > 0;
+	}
+	d->grouped = n;
+	if (m < 2)
+		return 0;
+	uint64_t *v = malloc(m * sizeof *v), *tmp = malloc(m * sizeof *tmp);
+	uint8_t *budget = malloc(n);
+	if (!v || !tmp || !budget) {
+		free(v);
+		free(tmp);
+		free(budget);
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	}
+	memset(budget, BUDGET, n);
+	for (size_t b = 0; b < BANDS; b++) {
+		size_t k = 0;
+		for (size_t x = 0; x < n; x++)
+			if (d->size[x])
+				v[k++] = (uint64_t)band_key(d, x, b) << 32 | x;
+		sort_entries(v, tmp, m);
+		/* in each run of equal values, an item meets the first of the
+		 * run (floods of one text) and the WINDOW items before it */
+		for (size_t r = 0; r < m;) {
+			size_t e = r + 1;
+			while (e < m && v[e] >> 32 == v[r] >> 32)
+				e++;
+			/* a long run is a common value, telling little: there an
+			 * item only meets the first of the run */
+			size_t window = e - r > LONG_RUN ? 0 : WINDOW;
+			for (size_t j = r + 1; j < e; j++) {
+				size_t y = (uint32_t)v[j];
+				size_t lo = j > r + window ? j - window : r;
+				if (lo > r)
+					consider(d, budget, (uint32_t)v[r], y);
+				for (size_t i = lo; i < j; i++)
+					consider(d, budget, (uint32_t)v[i], y);
+			}
+			r = e;
+		}
+	}
+	free(v);
+	free(tmp);
+	free(budget);
+	return 0;
+}
+
 const char *kudos_dupes_representative(const struct kudos_dupes *d, size_t index)
 {
+	if (index >= d->grouped)
+		return d->id[index];
 	return d->id[d->rep[find_const(d, index)]];
 }
 

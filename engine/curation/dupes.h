@@ -8,33 +8,38 @@
  *
  * How: each text is folded (fold.h), links and @mentions are dropped,
  * punctuation and spacing are dropped, and the rest is cut into character
- * 5-grams ("shingles").  A MinHash signature of 128 one-permutation bins
- * (densified, 8 bits kept per bin) estimates the Jaccard similarity J of
- * two shingle sets; locality-sensitive hashing (32 bands of 4 bins) finds
- * the candidates, so an item is compared with the few items that share a
- * band with it, not with all of them.
+ * 9-grams ("shingles": long enough to span a word boundary, so the order
+ * of words counts, not just the vocabulary).  A MinHash signature of 128
+ * one-permutation bins (densified, 8 bits kept per bin) estimates the
+ * Jaccard similarity J of two shingle sets.  Grouping uses locality-
+ * sensitive hashing: 42 bands of 3 bins; items that share a band's value
+ * are compared, so an item meets the few items that look like it, not all
+ * of them.
  *
- * Threshold: two items are near-duplicates when the estimated J >= 0.5,
- * or when the smaller text has at least 30 shingles and at least 80% of
- * it is estimated to be inside the larger one (a repost with a sentence
- * added, or a post cut short by a platform's length limit).  Texts of
- * fewer than 8 shingles (about 12 letters) only group when identical after
- * folding.  Measured on test pairs (character 5-grams): a typo fix or a
- * changed word scores 0.7-0.85, a repost with hashtags and a link 0.85,
- * template spam with another product name 0.5-0.65; different reviews on
- * the same subject ("Great grinder, fast shipping, love it!" / "Great
- * coffee, fast delivery, love it!") score 0.15 and unrelated texts under
- * 0.1.  A sentence reworded with other words and another order is a new
- * testimonial, not a copy, and stays apart.  Estimates carry noise
- * (about +-0.045 at J = 0.5); pairs at J = 0.5 are found about 85% of the
- * time, at J >= 0.6 about 97%, at J >= 0.7 always.  Groups are transitive
- * (A~B and B~C puts A, B and C together).
+ * Threshold: two items are near-duplicates when the estimated J >= 0.45,
+ * or when the smaller text has at least 40 shingles and at least 85% of
+ * it is estimated to be inside the larger one, with J >= 0.3 (a repost
+ * with a sentence added, a post cut short by a platform's length limit).
+ * Texts of fewer than 8 shingles (about 16 letters) only group when
+ * identical after folding.  Measured on test pairs: punctuation, case and
+ * a word changed score 0.8, a repost with hashtags, a link and a mention
+ * 0.8, a text cut to two thirds 0.6, template spam with another link 0.65,
+ * one product name swapped 0.5, two typos in 60 letters 0.5; different
+ * reviews on the same subject ("Great grinder, fast shipping, love it!" /
+ * "Great coffee, fast delivery, love it!") score 0.0, and random texts
+ * from one 14-word vocabulary at most 0.26.  A sentence said again in
+ * other words is a new testimonial and stays apart (0.35).  Estimates
+ * carry noise (+-0.045 at J = 0.45); a pair at J = 0.45 shares a band 98%
+ * of the time.  Groups are transitive (A~B and B~C puts A, B, C together).
  *
- * Cost and memory: about 0.5 KB per item (signature, band chains, id),
- * growing linearly; nothing per pair.  Work per added item is bounded: at
- * most 64 entries of each band chain and 128 comparisons, so a flood of
- * similar texts cannot make it quadratic.  `max_items` caps the number of
- * items (and so the memory); 0 means no cap.
+ * Cost: kudos_dupes_add() computes the item's signature (microseconds);
+ * kudos_dupes_group() sorts the items by each band's value and compares
+ * neighbours in the runs of equal values: an item meets the first item of
+ * each run it is in and the 4 items before it, so a flood of similar
+ * texts cannot make it quadratic.  Memory: about 200 bytes per item plus
+ * its id, linear, nothing per pair; kudos_dupes_group() borrows 16 bytes
+ * per item while it runs.  `max_items` caps the number of items (and so
+ * the memory); 0 means no cap.
  *
  * A struct kudos_dupes belongs to one thread.  No global state.
  */
@@ -70,18 +75,29 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
                     int64_t created, struct kudos_fold *scratch, size_t *index,
                     struct kudos_error *err);
 
+/* The same on `text` already folded into `f` (kudos_fold(f, text, len)). */
+int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *text, size_t len,
+                           const struct kudos_fold *f, int64_t created, size_t *index,
+                           struct kudos_error *err);
+
+/* Group every item added so far (again from scratch, so calling it after
+ * more items were added regroups them all).  RETURN VALUE 0, or -1 when
+ * out of memory. */
+int kudos_dupes_group(struct kudos_dupes *d, struct kudos_error *err);
+
 /* Number of items added. */
 size_t kudos_dupes_count(const struct kudos_dupes *d);
 
-/* The id of the representative of item `index`'s group (its own id when it
- * is alone or the representative).  Lent. */
+/* The id of the representative of item `index`'s group as of the last
+ * kudos_dupes_group() (its own id when it is alone, is the representative,
+ * or was added since).  Lent. */
 const char *kudos_dupes_representative(const struct kudos_dupes *d, size_t index);
 
 /* Estimated Jaccard similarity of two items' shingle sets, 0..1. */
 double kudos_dupes_similarity(const struct kudos_dupes *d, size_t a, size_t b);
 
-/* Every group of two or more items, ordered by their representatives'
- * times.  *groups (transfer full) is freed with kudos_dupes_groups_free;
+/* Every group of two or more items as of the last kudos_dupes_group(),
+ * ordered by their representatives' times.  *groups (transfer full) is freed with kudos_dupes_groups_free;
  * the ids in it are lent by `d`.  RETURN VALUE 0, or -1 when out of
  * memory. */
 int kudos_dupes_groups(const struct kudos_dupes *d, struct kudos_dupe_group **groups,

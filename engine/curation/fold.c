@@ -57,7 +57,7 @@ static int nospace_script(uint32_t c)
 	       (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
 }
 
-static const unsigned char ascii_class[128] = {
+const unsigned char kudos_fold_ascii_class[128] = {
 #define S KUDOS_CC_SPACE
 #define W KUDOS_CC_WORD
 #define P KUDOS_CC_PUNCT
@@ -77,7 +77,7 @@ static const unsigned char ascii_class[128] = {
 int kudos_fold_class(uint32_t cp)
 {
 	if (cp < 128)
-		return ascii_class[cp];
+		return kudos_fold_ascii_class[cp];
 	switch (utf8proc_category((utf8proc_int32_t)cp)) {
 	case UTF8PROC_CATEGORY_LU:
 	case UTF8PROC_CATEGORY_LL:
@@ -165,7 +165,8 @@ static int tokenize(struct kudos_fold *f)
 	uint32_t start = 0, kind = 0; /* kind 0: no open token */
 	f->ntok = 0;
 	for (uint32_t i = 0; i < f->n; i++) {
-		int c = kudos_fold_class(f->cp[i]);
+		uint32_t cp = f->cp[i];
+		int c = kudos_fold_cc(cp);
 		if (c == KUDOS_CC_MARK && kind)
 			continue; /* marks belong to the open token */
 		if (c == KUDOS_CC_WORD && kind == KUDOS_TOK_WORD)

@@ -80,6 +80,13 @@ void kudos_fold_release(struct kudos_fold *f);
 /* The KUDOS_CC_* class of a folded code point. */
 int kudos_fold_class(uint32_t cp);
 
+/* The same, inlined for ASCII. */
+extern const unsigned char kudos_fold_ascii_class[128];
+static inline int kudos_fold_cc(uint32_t cp)
+{
+	return cp < 128 ? kudos_fold_ascii_class[cp] : kudos_fold_class(cp);
+}
+
 /* Source byte span of tokens [first, last] (inclusive). */
 static inline size_t kudos_fold_tok_start(const struct kudos_fold *f, size_t first)
 {

@@ -130,6 +130,8 @@ static void emails(const char *s, size_t len, struct found *fs)
 {
 	static const char *const ats[] = {"(at)", "[at]", "{at}"};
 	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '@' && s[i] != '(' && s[i] != '[' && s[i] != '{')
+			continue;
 		if (s[i] == '@') {
 			size_t a = local_before(s, i), b = domain_at(s, len, i + 1, 0);
 			if (a < i && b) {
@@ -432,6 +434,7 @@ static void phones(const char *s, size_t len, struct found *fs)
 struct ctx {
 	const char *s;
 	const struct kudos_fold *f;
+	struct found *fs;
 };
 
 static size_t tlen(const struct ctx *x, size_t t)
@@ -509,6 +512,9 @@ static int ordinal(const struct ctx *x, size_t t)
 static int capital(const struct ctx *x, size_t t)
 {
 	size_t a = x->f->from[x->f->tok[t].a];
+	unsigned char b = (unsigned char)x->s[a];
+	if (b < 0x80)
+		return b >= 'A' && b <= 'Z';
 	utf8proc_int32_t c;
 	if (utf8proc_iterate((const utf8proc_uint8_t *)x->s + a, 4, &c) <= 0)
 		return 0;
@@ -581,9 +587,49 @@ static size_t number_after(const struct ctx *x, size_t t)
 	return house_number(x, t, 5) ? t : 0;
 }
 
+static int ascii_in(uint32_t c, const char *set)
+{
+	return c && c < 128 && strchr(set, (int)c);
+}
+
+/* German and Dutch (Hauptstraße 5, Berliner Str. 12a), then Spanish,
+ * Portuguese and Italian (Calle Mayor 5, Rua Augusta, 123) addresses at
+ * token t, a capitalised word.  RETURN VALUE the last token, or 0. */
+static size_t street_first(const struct ctx *x, size_t t, uint32_t c0)
+{
+	struct found *fs = x->fs;
+	if (letters_only(x, t)) {
+		int compound = 0;
+		for (size_t k = 0; compound_suffix[k] && !compound; k++)
+			compound = ends_with(x, t, compound_suffix[k], 3);
+		int separate = (eq(x, t, "strasse") || eq(x, t, "str") || eq(x, t, "straat")) &&
+		               t > 0 && letters_only(x, t - 1) && capital(x, t - 1);
+		size_t k = t + 1;
+		if (is_punct(x, k, '.'))
+			k++;
+		if ((compound || separate) && house_number(x, k, 4)) {
+			add_tokens(fs, x, separate ? t - 1 : t, k);
+			return k;
+		}
+	}
+	int slash = c0 == 'c' && eq(x, t, "c") && is_punct(x, t + 1, '/');
+	if (!slash && !(tlen(x, t) <= 8 && ascii_in(c0, "acelprtv") && eq_any(x, t, romance_type)))
+		return 0;
+	size_t k = t + 1 + (size_t)slash, names = 0;
+	while (names < 6 && letters_only(x, k) &&
+	       (capital(x, k) || eq_any(x, k, romance_particles))) {
+		names++;
+		k++;
+	}
+	size_t num = names ? number_after(x, k) : 0;
+	if (num)
+		add_tokens(fs, x, t, num);
+	return num;
+}
+
 static void addresses(const char *s, const struct kudos_fold *f, struct found *fs)
 {
-	struct ctx x = {s, f};
+	struct ctx x = {s, f, fs};
 	size_t n = f->ntok;
 	for (size_t t = 0; t < n; t++) {
 		/* English: 221B Baker Street, 350 5th Ave */
@@ -620,39 +666,18 @@ static void addresses(const char *s, const struct kudos_fold *f, struct found *f
 				continue;
 			}
 		}
-		/* German, Dutch: Hauptstraße 5, Berliner Str. 12a */
-		if (letters_only(&x, t) && capital(&x, t)) {
-			int compound = 0, separate = 0;
-			for (size_t k = 0; compound_suffix[k]; k++)
-				compound |= ends_with(&x, t, compound_suffix[k], 3);
-			separate = (eq(&x, t, "strasse") || eq(&x, t, "str") || eq(&x, t, "straat")) &&
-			           t > 0 && letters_only(&x, t - 1) && capital(&x, t - 1);
-			size_t k = t + 1;
-			if (is_punct(&x, k, '.'))
-				k++;
-			if ((compound || separate) && house_number(&x, k, 4)) {
-				add_tokens(fs, &x, separate ? t - 1 : t, k);
-				t = k;
-				continue;
-			}
-		}
-		/* Spanish, Portuguese, Italian: Calle Mayor 5, Rua Augusta, 123 */
-		int slash = eq(&x, t, "c") && is_punct(&x, t + 1, '/');
-		if ((eq_any(&x, t, romance_type) && capital(&x, t)) || slash) {
-			size_t k = t + 1 + (size_t)slash, names = 0;
-			while (names < 6 && letters_only(&x, k) &&
-			       (capital(&x, k) || eq_any(&x, k, romance_particles))) {
-				names++;
-				k++;
-			}
-			size_t num = names ? number_after(&x, k) : 0;
-			if (num) {
-				add_tokens(fs, &x, t, num);
-				t = num;
+		uint32_t c0 = tcp(&x, t, 0);
+		/* the patterns below start with a capital letter */
+		if (is_word(&x, t) && capital(&x, t)) {
+			size_t e = street_first(&x, t, c0);
+			if (e) {
+				t = e;
 				continue;
 			}
 		}
 		/* P.O. Box 123, Postfach 10 02 03, Apartado 123, Caixa Postal 45 */
+		if (!is_word(&x, t) || !ascii_in(c0, "pac"))
+			continue;
 		size_t box = 0;
 		if (eq(&x, t, "p") && is_punct(&x, t + 1, '.') && eq(&x, t + 2, "o") &&
 		    is_punct(&x, t + 3, '.') && eq(&x, t + 4, "box"))
@@ -683,14 +708,18 @@ static int by_start(const void *a, const void *b)
 int kudos_pii_scan(const char *text, size_t len, struct kudos_fold *scratch,
                    struct kudos_pii *hits, size_t max)
 {
+	if (kudos_fold(scratch, text, len))
+		return -1;
+	return kudos_pii_scan_folded(text, len, scratch, hits, max);
+}
+
+int kudos_pii_scan_folded(const char *text, size_t len, const struct kudos_fold *f,
+                          struct kudos_pii *hits, size_t max)
+{
 	struct found fs = {0};
 	emails(text, len, &fs);
 	phones(text, len, &fs);
-	if (kudos_fold(scratch, text, len)) {
-		free(fs.v);
-		return -1;
-	}
-	addresses(text, scratch, &fs);
+	addresses(text, f, &fs);
 	if (fs.oom) {
 		free(fs.v);
 		return -1;

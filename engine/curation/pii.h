@@ -54,6 +54,10 @@ struct kudos_pii {
 int kudos_pii_scan(const char *text, size_t len, struct kudos_fold *scratch,
                    struct kudos_pii *hits, size_t max);
 
+/* The same on `text` already folded into `f` (kudos_fold(f, text, len)). */
+int kudos_pii_scan_folded(const char *text, size_t len, const struct kudos_fold *f,
+                          struct kudos_pii *hits, size_t max);
+
 /* "email", "phone", "address" (or "?"). */
 const char *kudos_pii_kind_name(int kind);
 

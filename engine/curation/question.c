@@ -92,9 +92,10 @@ static int in_list(const struct kudos_fold *f, size_t w, const char *list)
 
 static int opener(const struct kudos_fold *f, const size_t *w, size_t k)
 {
+	uint32_t first = f->cp[f->tok[w[0]].a];
 	for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
 		const char *rule = rules[r];
-		if (!in_list(f, w[0], rule))
+		if ((unsigned char)rule[0] != first || !in_list(f, w[0], rule))
 			continue;
 		const char *second = strchr(rule, '|') + 1;
 		if (second[0] == '*')
@@ -125,7 +126,7 @@ static int is_mark(const struct kudos_fold *f, size_t t, const char *marks)
 static int question_mark(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		size_t u = kudos_url_at(s, len, i);
+		size_t u = (s[i] | 0x20) == 'h' || (s[i] | 0x20) == 'w' ? kudos_url_at(s, len, i) : 0;
 		if (u) {
 			i += u - 1;
 			continue;

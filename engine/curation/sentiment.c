@@ -78,12 +78,25 @@ static const struct {
 
 /* ---- the lexicon: one hash table of folded keys --------------------- */
 
+/* Words the rules look for, so that a test is one comparison. */
+enum {
+	SP_NONE, SP_NO, SP_OR, SP_NOR, SP_KIND, SP_OF, SP_NEVER, SP_SO, SP_THIS, SP_WITHOUT,
+	SP_DOUBT, SP_LEAST, SP_AT, SP_VERY, SP_BUT
+};
+
+static const char *const special_words[] = {
+	"", "no", "or", "nor", "kind", "of", "never", "so", "this", "without", "doubt",
+	"least", "at", "very", "but",
+};
+
 struct lent {
 	uint64_t h;
 	uint32_t key;      /* offset of the key in the arena; 0: empty slot */
 	uint16_t klen;
 	uint8_t has_v;     /* in the lexicon proper */
 	uint8_t neg;       /* a negation word */
+	uint8_t special;   /* SP_* */
+	uint8_t idiom;     /* part of a special case or booster n-gram */
 	float v;           /* valence */
 	float booster;     /* 0, B_INCR or B_DECR */
 };
@@ -180,7 +193,7 @@ static size_t encode_key(const struct kudos_fold *f, size_t a, size_t b, char ke
 	int space = 0;
 	for (size_t i = a; i < b; i++) {
 		uint32_t c = f->cp[i];
-		if (kudos_fold_class(c) == KUDOS_CC_SPACE) {
+		if (kudos_fold_cc(c) == KUDOS_CC_SPACE) {
 			space = n > 0;
 			continue;
 		}
@@ -281,6 +294,27 @@ struct kudos_sentiment *kudos_sentiment_parse(const char *data, size_t len, cons
 			goto oom;
 		e->booster = (float)B_DECR;
 	}
+	for (size_t k = 1; k < sizeof special_words / sizeof *special_words; k++) {
+		struct lent *e = intern_word(lex, special_words[k]);
+		if (!e)
+			goto oom;
+		e->special = (uint8_t)k;
+	}
+	/* the words of the idioms, one by one */
+	static const char *const idioms[] = {"the shit bomb bad ass badass bus stop yeah right kiss",
+	                                     "of death to die for beating heart broken just enough",
+	                                     "kind sort"};
+	for (size_t k = 0; k < sizeof idioms / sizeof *idioms; k++) {
+		for (const char *p = idioms[k]; *p;) {
+			const char *e = strchr(p, ' ');
+			size_t wl = e ? (size_t)(e - p) : strlen(p);
+			struct lent *w = intern(lex, p, wl);
+			if (!w)
+				goto oom;
+			w->idiom = 1;
+			p += wl + (e != NULL);
+		}
+	}
 	if (lex->n == 0) {
 		kudos_fail(err, KUDOS_EXIT_INPUT, "%s: the lexicon has no entries", name);
 		goto fail;
@@ -346,10 +380,14 @@ struct stok {
 	int has_v, upper, skip;
 };
 
-static int is(const struct stok *t, const char *w)
+static int is(const struct stok *t, int special)
 {
-	size_t n = strlen(w);
-	return t->klen == n && memcmp(t->key, w, n) == 0;
+	return t->e && t->e->special == special;
+}
+
+static int idiom(const struct stok *t)
+{
+	return t->e && t->e->idiom;
 }
 
 static int negated(const struct stok *t)
@@ -373,6 +411,13 @@ static int all_caps(const char *text, size_t a, size_t b)
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
 	int cased = 0;
 	while (a < b) {
+		if (p[a] < 0x80) {
+			if (p[a] >= 'a' && p[a] <= 'z')
+				return 0;
+			cased |= p[a] >= 'A' && p[a] <= 'Z';
+			a++;
+			continue;
+		}
 		utf8proc_int32_t c;
 		utf8proc_ssize_t k = utf8proc_iterate(p + a, (utf8proc_ssize_t)(b - a), &c);
 		if (k <= 0)
@@ -430,18 +475,18 @@ static double negation_check(double v, const struct stok *t, int start, size_t i
 		if (negated(&t[i - 1]))
 			v *= N_SCALAR;
 	} else if (start == 1) {
-		if (is(&t[i - 2], "never") && (is(&t[i - 1], "so") || is(&t[i - 1], "this")))
+		if (is(&t[i - 2], SP_NEVER) && (is(&t[i - 1], SP_SO) || is(&t[i - 1], SP_THIS)))
 			v *= 1.25;
-		else if (is(&t[i - 2], "without") && is(&t[i - 1], "doubt"))
+		else if (is(&t[i - 2], SP_WITHOUT) && is(&t[i - 1], SP_DOUBT))
 			;
 		else if (negated(&t[i - 2]))
 			v *= N_SCALAR;
 	} else {
-		if ((is(&t[i - 3], "never") && (is(&t[i - 2], "so") || is(&t[i - 2], "this"))) ||
-		    is(&t[i - 1], "so") || is(&t[i - 1], "this"))
+		if ((is(&t[i - 3], SP_NEVER) && (is(&t[i - 2], SP_SO) || is(&t[i - 2], SP_THIS))) ||
+		    is(&t[i - 1], SP_SO) || is(&t[i - 1], SP_THIS))
 			v *= 1.25;
-		else if (is(&t[i - 3], "without") &&
-		         (is(&t[i - 2], "doubt") || is(&t[i - 1], "doubt")))
+		else if (is(&t[i - 3], SP_WITHOUT) &&
+		         (is(&t[i - 2], SP_DOUBT) || is(&t[i - 1], SP_DOUBT)))
 			;
 		else if (negated(&t[i - 3]))
 			v *= N_SCALAR;
@@ -451,6 +496,9 @@ static double negation_check(double v, const struct stok *t, int start, size_t i
 
 static int special_value(const struct stok *t, const size_t *idx, int k, double *v)
 {
+	for (int j = 0; j < k; j++)
+		if (!idiom(&t[idx[j]]))
+			return 0;
 	for (size_t s = 0; s < sizeof special_cases / sizeof *special_cases; s++) {
 		if (seq_is(t, idx, k, special_cases[s].seq)) {
 			*v = special_cases[s].valence;
@@ -478,6 +526,8 @@ static double special_idioms(double v, const struct stok *t, size_t n, size_t i)
 	}
 	/* booster and dampener n-grams such as "kind of" */
 	static const char *const ngrams[] = {"just enough", "kind of", "sort of"};
+	if (!idiom(&t[i - 2]))
+		return v; /* every n-gram below holds t[i - 2] */
 	for (size_t g = 0; g < 3; g++) {
 		v += seq_is(t, threetwoone, 3, ngrams[g]) ? B_DECR : 0.0;
 		v += seq_is(t, threetwo, 2, ngrams[g]) ? B_DECR : 0.0;
@@ -488,10 +538,10 @@ static double special_idioms(double v, const struct stok *t, size_t n, size_t i)
 
 static double least_check(double v, const struct stok *t, size_t i)
 {
-	if (i > 1 && !t[i - 1].has_v && is(&t[i - 1], "least")) {
-		if (!is(&t[i - 2], "at") && !is(&t[i - 2], "very"))
+	if (i > 1 && !t[i - 1].has_v && is(&t[i - 1], SP_LEAST)) {
+		if (!is(&t[i - 2], SP_AT) && !is(&t[i - 2], SP_VERY))
 			v *= N_SCALAR;
-	} else if (i > 0 && !t[i - 1].has_v && is(&t[i - 1], "least")) {
+	} else if (i > 0 && !t[i - 1].has_v && is(&t[i - 1], SP_LEAST)) {
 		v *= N_SCALAR;
 	}
 	return v;
@@ -502,10 +552,10 @@ static double valence_at(const struct stok *t, size_t n, size_t i, int cap_diff)
 	if (!t[i].has_v)
 		return 0.0;
 	double v = t[i].v;
-	if (is(&t[i], "no") && i != n - 1 && t[i + 1].has_v)
+	if (is(&t[i], SP_NO) && i != n - 1 && t[i + 1].has_v)
 		v = 0.0;
-	if ((i > 0 && is(&t[i - 1], "no")) || (i > 1 && is(&t[i - 2], "no")) ||
-	    (i > 2 && is(&t[i - 3], "no") && (is(&t[i - 1], "or") || is(&t[i - 1], "nor"))))
+	if ((i > 0 && is(&t[i - 1], SP_NO)) || (i > 1 && is(&t[i - 2], SP_NO)) ||
+	    (i > 2 && is(&t[i - 3], SP_NO) && (is(&t[i - 1], SP_OR) || is(&t[i - 1], SP_NOR))))
 		v = t[i].v * N_SCALAR;
 	if (t[i].upper && cap_diff)
 		v += v > 0 ? C_INCR : -C_INCR;
@@ -549,12 +599,12 @@ static void word_token(const struct kudos_sentiment *lex, const struct kudos_fol
                        size_t a, size_t b, struct stok *t)
 {
 	size_t sa = a, sb = b;
-	while (sa < sb && kudos_fold_class(f->cp[sa]) == KUDOS_CC_PUNCT)
+	while (sa < sb && kudos_fold_cc(f->cp[sa]) == KUDOS_CC_PUNCT)
 		sa++;
-	while (sb > sa && kudos_fold_class(f->cp[sb - 1]) == KUDOS_CC_PUNCT)
+	while (sb > sa && kudos_fold_cc(f->cp[sb - 1]) == KUDOS_CC_PUNCT)
 		sb--;
 	memset(t, 0, sizeof *t);
-	if (sb - sa <= 2) {
+	if (sb - sa <= 2 && (sa > a || sb < b)) {
 		t->klen = encode_key(f, a, b, t->key);
 		set_entry(lex, t);
 		if (sb == sa || t->has_v)
@@ -574,12 +624,12 @@ static size_t tokenize(const struct kudos_sentiment *lex, const char *text,
 {
 	size_t n = 0, i = 0;
 	while (i < f->n) {
-		if (kudos_fold_class(f->cp[i]) == KUDOS_CC_SPACE) {
+		if (kudos_fold_cc(f->cp[i]) == KUDOS_CC_SPACE) {
 			i++;
 			continue;
 		}
 		size_t s = i;
-		while (i < f->n && kudos_fold_class(f->cp[i]) != KUDOS_CC_SPACE) {
+		while (i < f->n && kudos_fold_cc(f->cp[i]) != KUDOS_CC_SPACE) {
 			const char *w = emoji_word(f->cp[i]);
 			if (w) {
 				if (i > s)
@@ -652,13 +702,13 @@ int kudos_sentiment_score_folded(const struct kudos_sentiment *lex, const char *
 			continue;
 		if (booster(&t[i]) != 0.0)
 			continue;
-		if (i + 1 < n && is(&t[i], "kind") && is(&t[i + 1], "of"))
+		if (i + 1 < n && is(&t[i], SP_KIND) && is(&t[i + 1], SP_OF))
 			continue;
 		found += (size_t)t[i].has_v;
 		sent[i] = valence_at(t, n, i, cap_diff);
 	}
 	for (size_t b = 0; b < n; b++) {
-		if (!is(&t[b], "but"))
+		if (!is(&t[b], SP_BUT))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			sent[i] *= i < b ? 0.5 : i > b ? 1.5 : 1.0;
