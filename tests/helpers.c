@@ -206,3 +206,13 @@ const char *kt_real_fixtures(void)
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
 }
+
+void kt_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "kudos test: WARNING: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}

@@ -9,6 +9,16 @@
 
 #include <stddef.h>
 
+#include <criterion/logging.h>
+
+/* Criterion 2.4 turns any cr_log_warn() into a failing exit status even
+ * when every test passed.  A test that cannot run (a missing fixture, a
+ * missing browser) must say so loudly without failing the suite, so in
+ * these tests a warning is a line of its own on stderr. */
+#undef cr_log_warn
+#define cr_log_warn(...) kt_warn(__VA_ARGS__)
+void kt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #define KT_KUDOS KUDOS_BUILD_DIR "/kudos"
 #define KT_PLUGINS KUDOS_BUILD_DIR "/plugins"
 #define KT_TEST_PLUGINS KUDOS_BUILD_DIR "/test-plugins"
