@@ -415,6 +415,18 @@ static int host_output_write(struct kudos_instance *self, const char *relative,
 	return KUDOS_OK;
 }
 
+static int host_output_write_report(struct kudos_instance *self, const char *relative,
+                                    const void *data, size_t len)
+{
+	int status;
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
+	status = write_file(self, path, data, len);
+	free(path);
+	return status;
+}
+
 /* Remember that `path` (absolute, taken) is `item`'s own file. */
 static int note_item_file(struct kudos_instance *self, const struct kudos_item *item,
                           char *path)
@@ -672,6 +684,7 @@ const struct kudos_host kudos_host_table = {
 	.output_keep_item = host_output_keep_item,
 	.item_artifact = host_item_artifact,
 	.item_grant_window = host_item_grant_window,
+	.output_write_report = host_output_write_report,
 };
 
 /* ---- instances ------------------------------------------------------- */

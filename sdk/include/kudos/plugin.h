@@ -269,8 +269,9 @@ struct kudos_host {
 	const char *(*config_get)(struct kudos_instance *self, const char *key);
 	/* The folder of the job file, absolute.  (transfer none) */
 	const char *(*job_dir)(struct kudos_instance *self);
-	/* The job's value under a top-level key (e.g. "brand") as compact
-	 * JSON, or NULL.  (transfer none), valid until exit(). */
+	/* The job's value under a top-level key (e.g. "brand"): a string as
+	 * it is, anything else as compact JSON; NULL when absent.
+	 * (transfer none), valid until exit(). */
 	const char *(*job_get)(struct kudos_instance *self, const char *key);
 	/* Non-zero when the user asked kudos to stop (Ctrl-C): finish the
 	 * current item and return KUDOS_ESTOP (no set_error() needed). */
@@ -451,6 +452,11 @@ struct kudos_host {
 	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
 	 * 1 when the item has a grant, else 0. */
 	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
+	/* Write a file that publishes no item (a report, a list of
+	 * cancellations): atomically, inside the output directory, but not
+	 * recorded as holding the items the output placed. */
+	int (*output_write_report)(struct kudos_instance *self, const char *relative,
+	                           const void *data, size_t len);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
