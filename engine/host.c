@@ -427,6 +427,29 @@ static int host_output_write_report(struct kudos_instance *self, const char *rel
 	return status;
 }
 
+static int host_output_place(struct kudos_instance *self, const char *item_id,
+                             const char *relative)
+{
+	int status;
+	if (!item_id || !*item_id)
+		return KUDOS_EINVAL;
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
+	struct kudos_item_file *grown =
+		realloc(self->placements, (self->n_placements + 1) * sizeof *grown);
+	char *id = strdup(item_id);
+	if (grown)
+		self->placements = grown;
+	if (!grown || !id) {
+		free(id);
+		free(path);
+		return KUDOS_ENOMEM;
+	}
+	self->placements[self->n_placements++] = (struct kudos_item_file){id, path};
+	return KUDOS_OK;
+}
+
 /* Remember that `path` (absolute, taken) is `item`'s own file. */
 static int note_item_file(struct kudos_instance *self, const struct kudos_item *item,
                           char *path)
@@ -685,6 +708,7 @@ const struct kudos_host kudos_host_table = {
 	.item_artifact = host_item_artifact,
 	.item_grant_window = host_item_grant_window,
 	.output_write_report = host_output_write_report,
+	.output_place = host_output_place,
 };
 
 /* ---- instances ------------------------------------------------------- */
@@ -762,6 +786,11 @@ void kudos_instance_free(struct kudos_instance *in)
 		free(in->item_files[i].path);
 	}
 	free(in->item_files);
+	for (size_t i = 0; i < in->n_placements; i++) {
+		free(in->placements[i].item_id);
+		free(in->placements[i].path);
+	}
+	free(in->placements);
 	free(in->artifact);
 	free(in->ctx);
 	free(in->state_key);

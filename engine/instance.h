@@ -52,6 +52,8 @@ struct kudos_instance {
 		char *item_id, *path;     /* path absolute */
 	} *item_files;
 	size_t n_item_files;
+	struct kudos_item_file *placements; /* output_place(): item in shared file */
+	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
 };

@@ -45,22 +45,33 @@ static void prev_free(struct prev *pv)
 	free(pv->v);
 }
 
-static int listed(char *const *ids, size_t n, const char *id)
+/* Lookups are by binary search over sorted copies: a render of tens of
+ * thousands of items compares each against the last render's records. */
+static int cmp_str(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(ids[i], id) == 0)
-			return 1;
-	return 0;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Whether this render recorded `path` as `item_id`'s own file. */
+static int cmp_file(const void *a, const void *b)
+{
+	const struct kudos_item_file *x = a, *y = b;
+	int c = strcmp(x->item_id, y->item_id);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+static int listed(char *const *sorted_ids, size_t n, const char *id)
+{
+	return n && bsearch(&id, sorted_ids, n, sizeof *sorted_ids, cmp_str) != NULL;
+}
+
+/* Whether this render recorded `path` as `item_id`'s own file
+ * (in->item_files sorted by cmp_file). */
 static int still_its_file(const struct kudos_instance *in, const char *item_id,
                           const char *path)
 {
-	for (size_t i = 0; i < in->n_item_files; i++)
-		if (!strcmp(in->item_files[i].item_id, item_id) && !strcmp(in->item_files[i].path, path))
-			return 1;
-	return 0;
+	struct kudos_item_file key = {(char *)item_id, (char *)path};
+	return in->n_item_files &&
+	       bsearch(&key, in->item_files, in->n_item_files, sizeof key, cmp_file) != NULL;
 }
 
 /* Why an item is no longer in an output, in words for the report. */
@@ -142,14 +153,42 @@ static int delete_file(const struct kudos_instance *in, const char *path,
 	                  strerror(errno));
 }
 
+/* With explicit placements, the items placed are the ones placed in some
+ * file; (transfer full) list of borrowed ids, *n set. */
+static char **placed_by_output(const struct kudos_instance *in, size_t *n)
+{
+	char **ids = malloc(in->n_placements * sizeof *ids);
+	*n = 0;
+	if (!ids)
+		return NULL;
+	for (size_t i = 0; i < in->n_placements; i++)
+		ids[(*n)++] = in->placements[i].item_id;
+	return ids;
+}
+
 int kudos_publish_settle(struct kudos_store *s, struct kudos_instance *in,
                          char *const *placed, size_t n, int64_t now,
                          struct kudos_takedowns *td, struct kudos_error *err)
 {
 	struct prev pv = {0};
 	int rc = -1;
-	if (kudos_store_begin(s, err))
+	char **sorted;
+	if (in->n_placements) {
+		sorted = placed_by_output(in, &n);
+	} else if ((sorted = n ? malloc(n * sizeof *sorted) : NULL)) {
+		memcpy(sorted, placed, n * sizeof *sorted);
+	}
+	if (n && !sorted)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	if (n)
+		qsort(sorted, n, sizeof *sorted, cmp_str);
+	if (in->n_item_files)
+		qsort(in->item_files, in->n_item_files, sizeof *in->item_files, cmp_file);
+	placed = sorted;
+	if (kudos_store_begin(s, err)) {
+		free(sorted);
 		return -1;
+	}
 	if (kudos_store_each_publication(s, NULL, in->state_key, NULL, keep_prev, &pv, err))
 		goto done;
 	if (pv.oom)
@@ -169,12 +208,23 @@ int kudos_publish_settle(struct kudos_store *s, struct kudos_instance *in,
 	}
 	if (kudos_store_forget_publications(s, in->state_key, NULL, err))
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		struct kudos_publication p = {placed[i], in->state_key, in->desc->name, NULL, 0, now};
-		for (size_t f = 0; f < in->n_written; f++) {
-			p.path = in->written[f];
+	if (in->n_placements) {
+		/* The output said which file holds which item. */
+		for (size_t i = 0; i < in->n_placements; i++) {
+			struct kudos_publication p = {in->placements[i].item_id, in->state_key,
+			                              in->desc->name, in->placements[i].path, 0, now};
 			if (kudos_store_record_publication(s, &p, err))
 				goto done;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct kudos_publication p = {placed[i], in->state_key, in->desc->name, NULL,
+			                              0, now};
+			for (size_t f = 0; f < in->n_written; f++) {
+				p.path = in->written[f];
+				if (kudos_store_record_publication(s, &p, err))
+					goto done;
+			}
 		}
 	}
 	for (size_t f = 0; f < in->n_item_files; f++) {
@@ -195,6 +245,7 @@ done:
 	if (rc)
 		kudos_store_rollback(s);
 	prev_free(&pv);
+	free(sorted);
 	return rc;
 }
 

@@ -37,7 +37,9 @@ struct kudos_takedowns {
 };
 
 /* Settle the publications of output `in`, which placed the items `placed`
- * (n of them) this render, in one transaction.  With in->dry_run nothing
+ * (n of them) this render, in one transaction.  When the output named its
+ * placements itself (output_place), those are the truth instead: an item
+ * consumed but placed in no file counts as not published.  With in->dry_run nothing
  * is deleted (the caller rolls the store back). */
 int kudos_publish_settle(struct kudos_store *s, struct kudos_instance *in,
                          char *const *placed, size_t n, int64_t now,

@@ -457,6 +457,14 @@ struct kudos_host {
 	 * recorded as holding the items the output placed. */
 	int (*output_write_report)(struct kudos_instance *self, const char *relative,
 	                           const void *data, size_t len);
+	/* Say exactly which shared file holds which item (call it from flush,
+	 * once per pair).  An output that calls it at all is taken at its
+	 * word: only the pairs it names are recorded as published, and an item
+	 * it consumed but placed nowhere counts as not published (a widget
+	 * split by tag, or sorted and limited after consume).  Outputs that
+	 * never call it have every placed item recorded in every shared file. */
+	int (*output_place)(struct kudos_instance *self, const char *item_id,
+	                    const char *relative);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
