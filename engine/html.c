@@ -183,6 +183,9 @@ char *kudos_html_to_text(const char *html, size_t len)
 		if (ctxt) {
 			/* Without NOIMPLIED the parser puts the fragment in a body,
 			 * as a browser does. */
+			/* A memory context guesses Latin-1 unless told: the text is
+			 * UTF-8 (the host only hands over valid UTF-8). */
+			xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 			htmlSAXHandlerPtr theirs = (htmlSAXHandlerPtr)ctxt->sax;
 			ctxt->sax = &sax;
 			ctxt->userData = &w;

@@ -169,6 +169,12 @@ Test(zone, from_utc_and_bad_names)
 	cr_assert_str_eq(getenv("TZ"), "Asia/Tokyo");
 }
 
+Test(html, text_stays_utf8)
+{
+	html_is("<p>Tea 🫖 and café, Grüße, 日本語</p>", "Tea 🫖 and café, Grüße, 日本語");
+	html_is("<p>ça &amp; 🫖</p>", "ça & 🫖");
+}
+
 Test(html, void_elements_keep_the_nesting_straight)
 {
 	html_is("<p>a<br>b<span class=\"ellipsis\">c</span></p>", "a\nbc…");

@@ -181,7 +181,7 @@ static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
 }
 
 /* Signature of the text folded in `f` into `sig`; RETURN VALUE the number of
- * distinct shingles (0: nothing to compare), or -1 when out of memory. */
+ * shingles (0: nothing to compare), or -1 when out of memory. */
 static long signature(struct kudos_dupes *d, const char *text, size_t len,
                       const struct kudos_fold *f, uint8_t sig[K])
 {

@@ -724,7 +724,8 @@ int kudos_pii_scan_folded(const char *text, size_t len, const struct kudos_fold 
 		free(fs.v);
 		return -1;
 	}
-	qsort(fs.v, fs.n, sizeof *fs.v, by_start);
+	if (fs.n > 1)
+		qsort(fs.v, fs.n, sizeof *fs.v, by_start);
 	size_t n = 0, end = 0;
 	for (size_t i = 0; i < fs.n; i++) {
 		if (n > 0 && fs.v[i].start < end)

@@ -234,8 +234,8 @@ int kudos_jp_id(const cJSON *obj, const char *key, char buf[32], const char **ou
 	double d = v->valuedouble;
 	if (!(d >= 0))
 		return KUDOS_JP_ID_MISSING;
-	if (d > 9007199254740992.0)
-		return KUDOS_JP_ID_TOO_BIG; /* digits already lost in the double */
+	if (d >= 9007199254740992.0)
+		return KUDOS_JP_ID_TOO_BIG; /* 2^53 + 1 already arrives as 2^53 */
 	if (d != (double)(int64_t)d)
 		return KUDOS_JP_ID_MISSING;
 	snprintf(buf, 32, "%" PRId64, (int64_t)d);

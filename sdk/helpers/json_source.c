@@ -182,7 +182,8 @@ int kudos_js_id(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE], const char **out)
 		double d = v->valuedouble;
 		if (!(d >= 0) || d != floor(d))
 			return KUDOS_JS_ID_BAD;
-		if (d > KUDOS_JS_EXACT)
+		/* 2^53 itself is refused: 2^53 + 1 arrives as it. */
+		if (d >= KUDOS_JS_EXACT)
 			return KUDOS_JS_ID_BIG;
 		snprintf(buf, KUDOS_JS_NUM_SIZE, "%.0f", d);
 		*out = buf;
