@@ -1,436 +1,162 @@
 /*
- * widget-json: the website widget's data file.
+ * widget-json: the website widget's data file (schema "kudos.widget/1",
+ * documented field by field in sdk/schema/widget.v1.schema.json).
  *
- * Writes one JSON document (schema "kudos.widget/1", documented by
- * sdk/schema/widget.v1.schema.json) holding every item that passed the
- * render gate for this output's scope, in the order the host hands them
- * over (newest first, id as the tie-break), plus the aggregate rating over
- * every rated item the job collected.
+ * Contract.  The render gate hands consume() every item approved, granted
+ * for this output's scope, inside its grant's window and not opted out,
+ * credit-redacted, newest first.  consume() leaves out (KUDOS_SKIP) items
+ * from sources not in "sources" and, when "min_rating" is set, items
+ * unrated or rated below it (scaled to 5); it keeps the rest as JSON.
+ * With the default order and no split, "limit" is applied there too, so
+ * the host records exactly the items the file holds; with another order
+ * or a split, which items make the cut is known only in flush(), so every
+ * kept item is reported placed.  flush() writes the files (widget_doc.c):
+ * sorted, limited per file, split when asked, the aggregate over every
+ * rated item the job collected from its sources (the host's, not only
+ * the shown ones) with the list of those sources, and optional schema.org
+ * JSON-LD.  Output is byte-identical for identical input.
  *
- * The file is byte-identical for identical input: keys come in a fixed
- * order, times are formatted in UTC from the host's run time (which honours
- * SOURCE_DATE_EPOCH), and numbers print through cJSON's deterministic
- * formatter.  Fields are plain text, never HTML; links are kept only when
- * their scheme is http or https; '<', '>', '&', U+2028 and U+2029 are
- * written as \u escapes so the file is inert even when inlined in HTML.
+ * Job keys: path (required), scope (web), limit (0 = all), sort (newest |
+ * rating | random), seed (for random), sources, min_rating (0-5), split
+ * (none | source | tag), jsonld ({"type", "name", ...}), avatar_map
+ * ({"avatar URL or path": "local copy, relative to the job"}).
  */
-#include <kudos/plugin.h>
-#include <cjson/cJSON.h>
+#include "widget.h"
 
-#include <inttypes.h>
-#include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-
-#define WIDGET_SCHEMA_ID "kudos.widget/1"
-
-struct widget_ctx {
-	/* filled by the host from the config table */
-	const char *path;  /* absolute; the host's output dir is its folder */
-	const char *scope; /* read by the host's render gate */
-	int64_t limit;     /* 0: no limit */
-
-	/* state */
-	const char *file;  /* the final component of path (points into it) */
-	cJSON *items;      /* array of item objects, in consume() order */
-	int64_t count;     /* items in `items` */
-};
 
 static const struct kudos_config_entry widget_config[] = {
-	{ KUDOS_CONFIG_PATH, "path", NULL, 1,
-	  offsetof(struct widget_ctx, path),
+	{ KUDOS_CONFIG_PATH, "path", NULL, 1, offsetof(struct widget_ctx, path),
 	  "the JSON file to write, e.g. out/widget.json" },
-	{ KUDOS_CONFIG_STRING, "scope", "web", 0,
-	  offsetof(struct widget_ctx, scope),
+	{ KUDOS_CONFIG_STRING, "scope", "web", 0, offsetof(struct widget_ctx, scope),
 	  "the rights scope an item's grant must include (default web)" },
-	{ KUDOS_CONFIG_INT, "limit", "0", 0,
-	  offsetof(struct widget_ctx, limit),
-	  "at most this many items, newest first (default 0: all)" },
+	{ KUDOS_CONFIG_INT, "limit", "0", 0, offsetof(struct widget_ctx, limit),
+	  "at most this many items per file, in sort order (default 0: all)" },
+	{ KUDOS_CONFIG_STRING, "sort", "newest", 0, offsetof(struct widget_ctx, sort),
+	  "newest (default), rating (best first) or random (fixed by seed)" },
+	{ KUDOS_CONFIG_INT, "seed", "0", 0, offsetof(struct widget_ctx, seed),
+	  "the shuffle for sort random: same seed, same order (default 0)" },
+	{ KUDOS_CONFIG_STRING_LIST, "sources", NULL, 0, offsetof(struct widget_ctx, sources),
+	  "show only items from these source plugins (the aggregate still covers all)" },
+	{ KUDOS_CONFIG_DOUBLE, "min_rating", NULL, 0, offsetof(struct widget_ctx, min_rating),
+	  "show only items rated at least this, scaled to 5 (the aggregate still covers all)" },
+	{ KUDOS_CONFIG_STRING, "split", "none", 0, offsetof(struct widget_ctx, split),
+	  "also write one file per source or per tag: none (default), source, tag" },
+	{ KUDOS_CONFIG_JSON, "jsonld", NULL, 0, offsetof(struct widget_ctx, jsonld),
+	  "schema.org markup: {\"type\": \"Product\", \"name\": \"...\"} (+ url, image, "
+	  "description, sku, brand)" },
+	{ KUDOS_CONFIG_STRING_MAP, "avatar_map", NULL, 0, offsetof(struct widget_ctx, avatar_map),
+	  "local copies of avatars: {\"avatar URL\": \"path relative to the job\"}" },
 	{ 0 }
 };
 
-/* Non-NULL and not empty. */
-static int is_set(const char *s)
-{
-	return s != NULL && s[0] != '\0';
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" into buf[21].  Returns 0, or -1 when the time
- * cannot be written in that form (a year outside 0000..9999). */
-static int format_utc(int64_t t, char buf[21])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL)
-		return -1;
-	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
-		return -1;
-	if (strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		return -1;
-	return 0;
-}
-
-/* round(x * 100) / 100 for x >= 0, without libm: halves round away from
- * zero, as round() does.  x - (int64_t)x is exact for these magnitudes. */
-static double round2(double x)
-{
-	double scaled = x * 100.0;
-	int64_t whole;
-
-	if (!(scaled >= 0.0) || scaled >= 9.0e15)
-		return x; /* negative, NaN or huge: not a rating average */
-	whole = (int64_t)scaled;
-	if (scaled - (double)whole >= 0.5)
-		whole++;
-	return (double)whole / 100.0;
-}
-
-/* Case-insensitive "https:" or "http:" prefix. */
-static int is_web_url(const char *url)
-{
-	return strncasecmp(url, "https:", 6) == 0 ||
-	       strncasecmp(url, "http:", 5) == 0;
-}
-
-/*
- * Copy cJSON's printed text into a new malloc'd buffer, escaping '<', '>'
- * and '&' as \u003c, \u003e, \u0026 and U+2028/U+2029 as \u2028/\u2029,
- * then appending a newline.  Those bytes only occur inside JSON strings,
- * so the parsed values do not change; the file just stays inert when a
- * web build inlines it in a <script> element or an HTML attribute.
- * Returns the buffer (its length in *len), or NULL when out of memory.
- */
-static char *harden(const char *json, size_t *len)
-{
-	size_t n = 0, i;
-	const unsigned char *s = (const unsigned char *)json;
-	char *out, *o;
-
-	for (i = 0; s[i]; i++) {
-		if (s[i] == '<' || s[i] == '>' || s[i] == '&')
-			n += 6;
-		else if (s[i] == 0xE2 && s[i + 1] == 0x80 &&
-		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
-			n += 6, i += 2;
-		else
-			n++;
-	}
-	out = malloc(n + 2);
-	if (out == NULL)
-		return NULL;
-	for (o = out, i = 0; s[i]; i++) {
-		if (s[i] == '<' || s[i] == '>' || s[i] == '&') {
-			memcpy(o, s[i] == '<' ? "\\u003c" :
-			          s[i] == '>' ? "\\u003e" : "\\u0026", 6);
-			o += 6;
-		} else if (s[i] == 0xE2 && s[i + 1] == 0x80 &&
-		           (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
-			memcpy(o, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-			o += 6;
-			i += 2;
-		} else {
-			*o++ = (char)s[i];
-		}
-	}
-	*o++ = '\n';
-	*o = '\0';
-	*len = (size_t)(o - out);
-	return out;
-}
-
-/* Add `value` under `key` if set.  Returns 0, or -1 when out of memory. */
-static int add_string(cJSON *obj, const char *key, const char *value)
-{
-	if (!is_set(value))
-		return 0;
-	return cJSON_AddStringToObject(obj, key, value) ? 0 : -1;
-}
-
-/* Add a URL if set and its scheme is http(s); log and skip it otherwise. */
-static int add_url(const struct kudos_host *host, struct kudos_instance *self,
-                   const char *id, cJSON *obj, const char *key,
-                   const char *what, const char *url)
-{
-	if (!is_set(url))
-		return 0;
-	if (!is_web_url(url)) {
-		host->log(self, KUDOS_LOG_WARN,
-		          "item %s: dropped %s with a scheme other than http(s)",
-		          id, what);
-		return 0;
-	}
-	return add_string(obj, key, url);
-}
-
-static int widget_init(const struct kudos_host *host,
-                       struct kudos_instance *self, void *vctx)
+static int widget_init(const struct kudos_host *host, struct kudos_instance *self, void *vctx)
 {
 	struct widget_ctx *ctx = vctx;
-	const char *slash;
+	int rc = widget_opts_check(host, self, ctx);
 
-	if (!is_set(ctx->path)) {
-		host->set_error(self, "\"path\" is empty: set it to the JSON "
-		                "file to write, e.g. \"out/widget.json\"");
-		return KUDOS_EINVAL;
-	}
-	slash = strrchr(ctx->path, '/');
-	ctx->file = slash ? slash + 1 : ctx->path;
-	if (ctx->file[0] == '\0' || strcmp(ctx->file, ".") == 0 ||
-	    strcmp(ctx->file, "..") == 0) {
-		host->set_error(self, "\"path\" (%s) names a folder, not a file: "
-		                "end it with a file name, e.g. \"out/widget.json\"",
-		                ctx->path);
-		return KUDOS_EINVAL;
-	}
-	if (ctx->limit < 0) {
-		host->set_error(self, "\"limit\" is %" PRId64 ": use 0 for every "
-		                "item or a positive number of items", ctx->limit);
-		return KUDOS_EINVAL;
-	}
-	ctx->items = cJSON_CreateArray();
-	if (ctx->items == NULL) {
-		host->set_error(self, "out of memory creating the item list");
-		return KUDOS_ENOMEM;
-	}
-	return KUDOS_OK;
+	if (rc != KUDOS_OK)
+		widget_opts_free(ctx); /* exit() is not called after a failed init */
+	return rc;
 }
 
-static cJSON *build_author(const struct kudos_host *host,
-                           struct kudos_instance *self,
-                           const struct kudos_item *item, const char *id)
+/* Whether the item is left out by "sources" or "min_rating". */
+static int filtered_out(const struct kudos_host *host, const struct widget_ctx *ctx,
+                        const struct kudos_item *item, double *stars)
 {
-	cJSON *author = cJSON_CreateObject();
-	const char *name;
-
-	if (author == NULL)
-		return NULL;
-	/* The credit the creator asked for wins; an empty credit means
-	 * "show no name" and does not fall back to the real name. */
-	name = host->item_get(item, KUDOS_FIELD_CREDIT);
-	if (name == NULL)
-		name = host->item_get(item, KUDOS_FIELD_AUTHOR_NAME);
-	if (add_string(author, "name", name) < 0 ||
-	    add_string(author, "handle",
-	               host->item_get(item, KUDOS_FIELD_AUTHOR_HANDLE)) < 0 ||
-	    add_string(author, "role",
-	               host->item_get(item, KUDOS_FIELD_AUTHOR_ROLE)) < 0 ||
-	    add_url(host, self, id, author, "url", "author.url",
-	            host->item_get(item, KUDOS_FIELD_AUTHOR_URL)) < 0) {
-		cJSON_Delete(author);
-		return NULL;
-	}
-	return author;
-}
-
-static cJSON *build_item(const struct kudos_host *host,
-                         struct kudos_instance *self,
-                         const struct kudos_item *item, const char *id)
-{
-	cJSON *obj = cJSON_CreateObject();
-	cJSON *sub;
+	const char *source = host->item_get(item, KUDOS_FIELD_SOURCE);
 	double value, scale;
-	int64_t created;
-	unsigned badges;
-	char when[21];
+	size_t i;
+	int listed = ctx->sources == NULL;
 
-	if (obj == NULL)
-		return NULL;
-	if (!cJSON_AddStringToObject(obj, "id", id) ||
-	    !cJSON_AddStringToObject(obj, "source",
-	                             host->item_get(item, KUDOS_FIELD_SOURCE)) ||
-	    !cJSON_AddStringToObject(obj, "kind",
-	                             host->item_get(item, KUDOS_FIELD_KIND)) ||
-	    !cJSON_AddStringToObject(obj, "text",
-	                             host->item_get(item, KUDOS_FIELD_TEXT)) ||
-	    add_string(obj, "title", host->item_get(item, KUDOS_FIELD_TITLE)) < 0)
-		goto fail;
-
-	if (host->item_get_rating(item, &value, &scale)) {
-		sub = cJSON_AddObjectToObject(obj, "rating");
-		if (sub == NULL ||
-		    !cJSON_AddNumberToObject(sub, "value", value) ||
-		    !cJSON_AddNumberToObject(sub, "scale", scale))
-			goto fail;
-	}
-
-	sub = build_author(host, self, item, id);
-	if (sub == NULL)
-		goto fail;
-	if (sub->child == NULL) {
-		cJSON_Delete(sub); /* no member set: no author object */
-	} else if (!cJSON_AddItemToObject(obj, "author", sub)) {
-		cJSON_Delete(sub);
-		goto fail;
-	}
-
-	if (add_url(host, self, id, obj, "permalink", "permalink",
-	            host->item_get(item, KUDOS_FIELD_PERMALINK)) < 0)
-		goto fail;
-
-	if (host->item_get_time(item, KUDOS_TIME_CREATED, &created)) {
-		if (format_utc(created, when) == 0) {
-			if (!cJSON_AddStringToObject(obj, "created_at", when))
-				goto fail;
-		} else {
-			host->log(self, KUDOS_LOG_WARN, "item %s: dropped "
-			          "created_at %" PRId64 ", outside years "
-			          "0000-9999", id, created);
-		}
-	}
-
-	if (add_string(obj, "language",
-	               host->item_get(item, KUDOS_FIELD_LANGUAGE)) < 0)
-		goto fail;
-
-	badges = host->item_badges(item);
-	if (badges & (KUDOS_BADGE_INCENTIVIZED | KUDOS_BADGE_EMPLOYEE |
-	              KUDOS_BADGE_VERIFIED_BUYER)) {
-		sub = cJSON_AddArrayToObject(obj, "badges");
-		if (sub == NULL)
-			goto fail;
-		if ((badges & KUDOS_BADGE_INCENTIVIZED) &&
-		    !cJSON_AddItemToArray(sub, cJSON_CreateString("incentivized")))
-			goto fail;
-		if ((badges & KUDOS_BADGE_EMPLOYEE) &&
-		    !cJSON_AddItemToArray(sub, cJSON_CreateString("employee")))
-			goto fail;
-		if ((badges & KUDOS_BADGE_VERIFIED_BUYER) &&
-		    !cJSON_AddItemToArray(sub, cJSON_CreateString("verified_buyer")))
-			goto fail;
-	}
-	return obj;
-
-fail:
-	cJSON_Delete(obj);
-	return NULL;
+	*stars = -1.0;
+	if (host->item_get_rating(item, &value, &scale) && scale > 0)
+		*stars = value * 5.0 / scale;
+	for (i = 0; !listed && ctx->sources[i]; i++)
+		listed = strcmp(ctx->sources[i], source) == 0;
+	if (!listed)
+		return 1;
+	/* A tiny tolerance, so 8 of 10 passes min_rating 4. */
+	return ctx->has_min && !(*stars >= 0 && *stars + 1e-9 >= ctx->min_rating);
 }
 
-static int widget_consume(const struct kudos_host *host,
-                          struct kudos_instance *self, void *vctx,
-                          const struct kudos_item *item)
+static int widget_consume(const struct kudos_host *host, struct kudos_instance *self,
+                          void *vctx, const struct kudos_item *item)
 {
 	struct widget_ctx *ctx = vctx;
-	const char *id;
-	cJSON *obj;
+	const char *id = host->item_get(item, KUDOS_FIELD_ID);
+	struct witem *it;
+	double stars;
 
-	if (ctx->limit > 0 && ctx->count >= ctx->limit)
-		return KUDOS_SKIP;
-
-	id = host->item_get(item, KUDOS_FIELD_ID);
 	if (id == NULL || host->item_get(item, KUDOS_FIELD_SOURCE) == NULL ||
 	    host->item_get(item, KUDOS_FIELD_KIND) == NULL ||
 	    host->item_get(item, KUDOS_FIELD_TEXT) == NULL) {
-		host->set_error(self, "item %s lacks its id, source, kind or "
-		                "text; this is a bug in kudos, please report it",
-		                id ? id : "(no id)");
+		host->set_error(self, "item %s lacks its id, source, kind or text; this "
+		                "is a bug in kudos, please report it", id ? id : "(no id)");
 		return KUDOS_EFAIL;
 	}
-
-	obj = build_item(host, self, item, id);
-	if (obj == NULL) {
-		host->set_error(self, "out of memory adding item %s", id);
-		return KUDOS_ENOMEM;
+	ctx->gated++;
+	if (filtered_out(host, ctx, item, &stars)) {
+		ctx->filtered++;
+		return KUDOS_SKIP;
 	}
-	if (ctx->items == NULL)
-		ctx->items = cJSON_CreateArray();
-	if (ctx->items == NULL || !cJSON_AddItemToArray(ctx->items, obj)) {
-		cJSON_Delete(obj);
-		host->set_error(self, "out of memory adding item %s", id);
-		return KUDOS_ENOMEM;
+	if (ctx->sort_by == SORT_NEWEST && ctx->split_by == SPLIT_NONE && ctx->limit > 0 &&
+	    ctx->n >= (size_t)ctx->limit) {
+		ctx->limited++;
+		return KUDOS_SKIP;
 	}
-	ctx->count++;
-	return KUDOS_OK;
-}
-
-static int widget_flush(const struct kudos_host *host,
-                        struct kudos_instance *self, void *vctx)
-{
-	struct widget_ctx *ctx = vctx;
-	cJSON *doc = NULL, *agg;
-	char when[21];
-	double average = 0.0;
-	int64_t rated;
-	char *printed = NULL, *text = NULL;
-	size_t len;
-	int rc;
-
-	if (format_utc(host->run_time(self), when) < 0) {
-		host->set_error(self, "the run time is outside years 0000-9999: "
-		                "check SOURCE_DATE_EPOCH");
-		return KUDOS_EINVAL;
-	}
-	rated = host->aggregate_rating(self, &average);
-	if (ctx->items == NULL)
-		ctx->items = cJSON_CreateArray();
-	if (ctx->items == NULL)
-		goto nomem;
-
-	doc = cJSON_CreateObject();
-	if (doc == NULL ||
-	    !cJSON_AddStringToObject(doc, "schema", WIDGET_SCHEMA_ID) ||
-	    !cJSON_AddStringToObject(doc, "generated_at", when) ||
-	    !cJSON_AddNumberToObject(doc, "count", (double)ctx->count))
-		goto nomem;
-	agg = cJSON_AddObjectToObject(doc, "aggregate");
-	if (agg == NULL ||
-	    !cJSON_AddNumberToObject(agg, "rating_count",
-	                             (double)(rated > 0 ? rated : 0)))
-		goto nomem;
-	if (rated > 0 && isfinite(average)) {
-		if (!cJSON_AddNumberToObject(agg, "rating_average",
-		                             round2(average)))
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? ctx->cap * 2 : 64;
+		struct witem *grown = realloc(ctx->items, cap * sizeof *grown);
+		if (grown == NULL)
 			goto nomem;
-	} else if (!cJSON_AddNullToObject(agg, "rating_average")) {
+		ctx->items = grown;
+		ctx->cap = cap;
+	}
+	it = &ctx->items[ctx->n];
+	memset(it, 0, sizeof *it);
+	it->obj = widget_item_build(host, self, ctx, item, id);
+	if (it->obj == NULL)
+		goto nomem;
+	it->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it->obj, "id"));
+	it->source = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it->obj, "source"));
+	it->stars = stars;
+	it->rkey = widget_random_key(ctx->seed, id);
+	it->seq = ctx->n;
+	if (ctx->split_by == SPLIT_TAG && widget_item_tags(host, item, &it->tags, &it->n_tags) < 0) {
+		ctx->n++; /* exit() releases what was taken */
 		goto nomem;
 	}
-	/* The document only references the array, so deleting the document
-	 * leaves it to exit(), its one owner. */
-	if (!cJSON_AddItemReferenceToObject(doc, "items", ctx->items))
-		goto nomem;
-
-	/* cJSON_Print's buffer belongs to cJSON's allocator (its hooks are
-	 * process-wide): copy it into our own, hardened, with a newline. */
-	printed = cJSON_Print(doc);
-	if (printed == NULL)
-		goto nomem;
-	text = harden(printed, &len);
-	if (text == NULL)
-		goto nomem;
-	cJSON_free(printed);
-	printed = NULL;
-	cJSON_Delete(doc);
-	doc = NULL;
-
-	rc = host->output_write(self, ctx->file, text, len);
-	free(text);
-	if (rc == KUDOS_EPATH) {
-		host->set_error(self, "cannot write %s: it is outside the "
-		                "output folder", ctx->file);
-	}
-	return rc;
-
+	ctx->n++;
+	return KUDOS_OK;
 nomem:
-	cJSON_free(printed);
-	free(text);
-	cJSON_Delete(doc);
-	host->set_error(self, "out of memory building %s", ctx->file);
+	host->set_error(self, "out of memory adding item %s", id);
 	return KUDOS_ENOMEM;
 }
 
-static void widget_exit(const struct kudos_host *host,
-                        struct kudos_instance *self, void *vctx)
+static int widget_flush(const struct kudos_host *host, struct kudos_instance *self, void *vctx)
+{
+	return widget_write_all(host, self, vctx);
+}
+
+static void widget_exit(const struct kudos_host *host, struct kudos_instance *self, void *vctx)
 {
 	struct widget_ctx *ctx = vctx;
+	size_t i, j;
 
 	(void)host;
 	(void)self;
-	cJSON_Delete(ctx->items);
+	for (i = 0; i < ctx->n; i++) {
+		cJSON_Delete(ctx->items[i].obj);
+		for (j = 0; j < ctx->items[i].n_tags; j++)
+			free(ctx->items[i].tags[j]);
+		free(ctx->items[i].tags);
+	}
+	free(ctx->items);
 	ctx->items = NULL;
-	ctx->count = 0;
+	ctx->n = ctx->cap = 0;
+	widget_opts_free(ctx);
 }
 
 static const struct kudos_plugin widget_json_plugin = {
@@ -438,8 +164,9 @@ static const struct kudos_plugin widget_json_plugin = {
 	.abi_version = KUDOS_ABI_VERSION,
 	.kind = KUDOS_PLUGIN_OUTPUT,
 	.name = "widget-json",
-	.version = "1.0.0",
-	.description = "the website widget's data as JSON (kudos.widget/1)",
+	.version = "1.1.0",
+	.description = "the website widget's data as JSON (kudos.widget/1), with optional "
+	               "schema.org JSON-LD",
 	.config = widget_config,
 	.context_size = sizeof(struct widget_ctx),
 	.init = widget_init,
