@@ -56,6 +56,9 @@ void kudos_item_free(struct kudos_item *it)
 	free(it->meta);
 	free(it->consent_scopes);
 	free(it->consent_evidence);
+	free(it->flags);
+	free(it->flag_detail);
+	free(it->duplicate_of);
 	free(it->grant.scopes);
 	free(it->grant.evidence);
 	free(it->grant.credit);
@@ -261,4 +264,31 @@ char *kudos_item_credit(const struct kudos_item *it)
 	if (strcmp(pref, "initials") == 0)
 		return initials(name);
 	return strdup(name);
+}
+
+int kudos_item_set_analysis(struct kudos_item *it, const char *flags, const char *detail,
+                            int has_sentiment, double sentiment, const char *duplicate_of)
+{
+	int oom = 0;
+	free(it->flags);
+	free(it->flag_detail);
+	free(it->duplicate_of);
+	it->flags = dup_or_null(flags ? flags : "", &oom);
+	it->flag_detail = dup_or_null(detail ? detail : "{}", &oom);
+	it->duplicate_of = dup_or_null(duplicate_of, &oom);
+	it->has_sentiment = has_sentiment;
+	it->sentiment = sentiment;
+	return oom ? KUDOS_ENOMEM : KUDOS_OK;
+}
+
+int kudos_item_flagged(const struct kudos_item *it, const char *flag)
+{
+	size_t n = strlen(flag);
+	for (const char *p = it->flags; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, flag, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }

@@ -47,6 +47,11 @@ struct kudos_item {
 	char *consent_scopes, *consent_evidence;
 
 	/* Filled when loaded from the store. */
+	char *flags;         /* "pii,negative", or "" */
+	char *flag_detail;   /* JSON object: flag -> what was found */
+	int has_sentiment;
+	double sentiment;    /* -1..1, a hint */
+	char *duplicate_of;  /* the representative of its duplicate group */
 	struct kudos_grant grant;
 	int has_grant;
 	int64_t collected_at;
@@ -72,6 +77,13 @@ void kudos_item_content_hash(const struct kudos_item *it, char hex[65]);
 /* The name to show for the author under the grant's credit preference. 
  * RETURN VALUE (transfer full) or NULL when anonymous/no name. */
 char *kudos_item_credit(const struct kudos_item *it);
+
+/* Set the curation findings (strings copied; NULLs allowed). */
+int kudos_item_set_analysis(struct kudos_item *it, const char *flags, const char *detail,
+                            int has_sentiment, double sentiment, const char *duplicate_of);
+
+/* Whether the item carries `flag` ("pii", "duplicate" ...). */
+int kudos_item_flagged(const struct kudos_item *it, const char *flag);
 
 /* Names of the kinds and badges, for validation and output. */
 int kudos_kind_valid(const char *kind);

@@ -56,6 +56,17 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 	for (unsigned b = 0; b < 3; b++)
 		if (it->badges & (1u << b))
 			cJSON_AddItemToArray(badges, cJSON_CreateString(kudos_badge_names[b]));
+	cJSON *flags = cJSON_AddArrayToObject(o, "flags");
+	char *flag_list = it->flags ? strdup(it->flags) : NULL, *rest = NULL;
+	for (char *t = flag_list ? strtok_r(flag_list, ",", &rest) : NULL; t;
+	     t = strtok_r(NULL, ",", &rest))
+		cJSON_AddItemToArray(flags, cJSON_CreateString(t));
+	free(flag_list);
+	if (it->has_sentiment)
+		cJSON_AddNumberToObject(o, "sentiment", it->sentiment);
+	else
+		cJSON_AddNullToObject(o, "sentiment");
+	add_opt(o, "duplicate_of", it->duplicate_of);
 	add_opt(o, "curation", f[KUDOS_FIELD_CURATION]);
 	cJSON_AddItemToObject(o, "rights", rights = cJSON_CreateObject());
 	add_opt(rights, "state", f[KUDOS_FIELD_RIGHTS]);
@@ -87,6 +98,8 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 		cJSON *meta = cJSON_AddObjectToObject(o, "meta");
 		for (size_t i = 0; i < it->n_meta; i++)
 			cJSON_AddStringToObject(meta, it->meta[i].key, it->meta[i].value);
+		cJSON *found = it->flag_detail ? cJSON_Parse(it->flag_detail) : NULL;
+		cJSON_AddItemToObject(o, "flag_detail", found ? found : cJSON_CreateObject());
 		add_opt(o, "content_hash", f[KUDOS_FIELD_CONTENT_HASH]);
 		add_time(o, "collected_at", 1, it->collected_at);
 	}

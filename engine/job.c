@@ -133,13 +133,25 @@ static int load_rules(struct kudos_job *job, const cJSON *cur, const char *key,
 
 static int load_curation(struct kudos_job *job, struct kudos_error *err)
 {
-	static const char *const keys[] = {"auto_approve", "auto_reject", NULL};
+	static const char *const keys[] = {"auto_approve", "auto_reject", "blocklist",
+	                                   "blocklist_files", "employees", "incentivized", NULL};
+	static const char *const lists[] = {"blocklist", "blocklist_files", "employees",
+	                                    "incentivized"};
 	const cJSON *cur = cJSON_GetObjectItemCaseSensitive(job->root, "curation");
 	if (!cur)
 		return 0;
 	if (want(job, "curation", cJSON_IsObject(cur), "an object", err) ||
 	    check_keys(job, cur, "curation", keys, err))
 		return -1;
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(cur, lists[i]), *e;
+		char where[64];
+		int ok = !v || cJSON_IsArray(v);
+		cJSON_ArrayForEach(e, v) ok = ok && cJSON_IsString(e) && *e->valuestring;
+		snprintf(where, sizeof where, "curation.%s", lists[i]);
+		if (want(job, where, ok, "a list of non-empty strings", err))
+			return -1;
+	}
 	return load_rules(job, cur, "auto_reject", &job->auto_reject, &job->n_auto_reject, err) ||
 	       load_rules(job, cur, "auto_approve", &job->auto_approve, &job->n_auto_approve,
 	                  err)

@@ -133,6 +133,10 @@ static int t_verified(const struct kudos_condition *c, const struct kudos_item *
 static int t_sentiment(const struct kudos_condition *c, const struct kudos_item *it,
                        const struct kudos_rule_ctx *x)
 {
+	/* Curation scored the item before the rules run; a scorer in the
+	 * context serves items that were not (tests, previews). */
+	if (it->has_sentiment)
+		return it->sentiment >= c->number;
 	return x && x->sentiment && x->sentiment(x->ud, it->field[KUDOS_FIELD_TEXT]) >= c->number;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "curate.h"
 #include "fsutil.h"
 #include "gate.h"
@@ -165,8 +166,11 @@ int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
 	const char **sources = job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	int rc = kudos_curate(store, job, sources, opts->now, &report->approved,
-	                      &report->rejected, err);
+	int rc = kudos_analyze(store, job, sources, &report->flagged, err) ||
+	                 kudos_curate(store, job, sources, opts->now, &report->approved,
+	                              &report->rejected, err)
+	         ? -1
+	         : 0;
 	free(sources);
 	return rc;
 }

@@ -34,7 +34,7 @@ struct kudos_output_report {
 struct kudos_run_report {
 	long n_new, n_updated, n_unchanged, n_invalid;
 	long granted_by_reply, replied, stale;
-	long approved, rejected;
+	long approved, rejected, flagged, needs_reply;
 	struct kudos_output_report *outputs;
 	size_t n_outputs;
 	struct kudos_takedowns takedowns;  /* what the render took down */

@@ -28,6 +28,13 @@ static const char *const migrations[] = {
 	"  badges INTEGER NOT NULL DEFAULT 0,"
 	"  content_hash TEXT NOT NULL,"
 	"  collected_at INTEGER NOT NULL,"
+	/* What curation found (engine/analyze.c): flags as "pii,negative",
+	 * their details as JSON, a sentiment hint, and the representative of
+	 * the item's duplicate group. */
+	"  flags TEXT NOT NULL DEFAULT '',"
+	"  flag_detail TEXT NOT NULL DEFAULT '{}',"
+	"  sentiment REAL,"
+	"  duplicate_of TEXT,"
 	/* The checks are OR chains, not IN lists: SQLite builds an ephemeral
 	 * index for every evaluation of an IN list, which cost a third of
 	 * the time of an insert. */
@@ -705,6 +712,42 @@ int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***
 	return rc;
 }
 
+int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
+                             const char *detail, int has_sentiment, double sentiment,
+                             const char *duplicate_of, struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+	               " duplicate_of = ?5 WHERE id = ?1", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	bind_text(st, 2, flags);
+	bind_text(st, 3, detail);
+	if (has_sentiment)
+		sqlite3_bind_double(st, 4, sentiment);
+	bind_text(st, 5, duplicate_of);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, "saving what curation found");
+	return 0;
+}
+
+int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
+                       struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
+		return -1;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return db_fail(s, err, "reading edits");
+	return 0;
+}
+
 int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,
                        int64_t now, struct kudos_error *err)
 {
@@ -806,7 +849,7 @@ done:
 	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
-	" g.consent_at "                                                          \
+	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of "     \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
 
@@ -883,6 +926,10 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 		    kudos_item_put(it, KUDOS_FIELD_SCOPES, it->grant.scopes))
 			goto fail;
 	}
+	if (kudos_item_set_analysis(it, col_text(st, 31), col_text(st, 32),
+	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
+	                            sqlite3_column_double(st, 33), col_text(st, 34)))
+		goto fail;
 	char *credit = kudos_item_credit(it);
 	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
 	free(credit);
@@ -948,6 +995,10 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	            "WHERE (?1 IS NULL OR i.curation = ?1) AND (?2 IS NULL OR i.rights = ?2)"
 	            " AND (?3 IS NULL OR i.source = ?3)"
 	            " AND (?4 IS NULL OR i.source IN (SELECT value FROM json_each(?4)))"
+	            " AND (?5 IS NULL OR ',' || i.flags || ',' LIKE '%,' || ?5 || ',%')"
+	            " AND (?6 = 0 OR i.flags <> '')"
+	            " AND (?7 = 0 OR ',' || i.flags || ',' LIKE '%,negative,%'"
+	            "      OR ',' || i.flags || ',' LIKE '%,question,%')"
 	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
 	            &st, err))
 		goto done;
@@ -955,6 +1006,9 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	bind_text(st, 2, q->rights);
 	bind_text(st, 3, q->source);
 	bind_text(st, 4, sources);
+	bind_text(st, 5, q->flag);
+	sqlite3_bind_int(st, 6, q->flagged);
+	sqlite3_bind_int(st, 7, q->needs_reply);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kudos_item *it = row_to_item(st);

@@ -64,6 +64,9 @@ struct kudos_query {
 	const char *rights;
 	const char *source;
 	const char *const *sources; /* NULL-terminated set, or NULL */
+	const char *flag;           /* items carrying this flag */
+	int flagged;                /* items carrying any flag */
+	int needs_reply;            /* negative or question-like items */
 };
 
 /* Called per item, newest first (created time, then id).  `it` is
@@ -145,6 +148,14 @@ int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
 int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***ids,
                                  size_t *n, struct kudos_error *err);
 void kudos_ids_free(char **ids, size_t n);
+
+/* Save what curation found for an item (see engine/analyze.h). */
+int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
+                             const char *detail, int has_sentiment, double sentiment,
+                             const char *duplicate_of, struct kudos_error *err);
+/* Whether upstream ever edited the item. */
+int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
+                       struct kudos_error *err);
 
 /* Put an author (name or handle, as the items carry it) on the opt-out
  * list: the gate refuses all their items from now on. */

@@ -109,13 +109,16 @@ struct kt_run kt_kudos_argv(const char *cwd, const char *const *args)
 	size_t ne = 0;
 	while (environ[ne])
 		ne++;
-	char **env = calloc(ne + 2, sizeof *env);
+	char **env = calloc(ne + 3, sizeof *env);
 	size_t k = 0;
 	for (size_t i = 0; i < ne; i++)
 		if (strncmp(environ[i], "KUDOS_PLUGIN_PATH=", 18) &&
-		    strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18))
+		    strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18) &&
+		    strncmp(environ[i], "KUDOS_DATA_DIR=", 15))
 			env[k++] = environ[i];
 	env[k++] = "SOURCE_DATE_EPOCH=1700000000";
+	/* The sentiment lexicon of the tree under test, whichever build. */
+	env[k++] = "KUDOS_DATA_DIR=" KUDOS_SRC_DIR "/engine/curation";
 
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);

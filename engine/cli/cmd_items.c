@@ -18,6 +18,10 @@ static const char list_help[] =
 	"  --rights S     only items in rights state S (none, requested, granted,\n"
 	"                 replied, denied, stale, revoked)\n"
 	"  --source S     only items from source plugin S\n"
+	"  --flag F       only items flagged F (pii, blocked_word, negative, question,\n"
+	"                 incentivized, employee, duplicate, edited_upstream)\n"
+	"  --flagged      only items with any flag\n"
+	"  --needs-reply  negative or question-like items: customers waiting for an answer\n"
 	"  --json         a JSON array of item objects instead of a table\n"
 	"  --store PATH   the store (default ./kudos.db)\n";
 
@@ -119,6 +123,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	const struct cli_flag flags[] = {
 		{"curation", &q.curation, NULL}, {"rights", &q.rights, NULL},
 		{"source", &q.source, NULL},     {"json", NULL, &l.json},
+		{"flag", &q.flag, NULL},         {"flagged", NULL, &q.flagged},
+		{"needs-reply", NULL, &q.needs_reply},
 		{0},
 	};
 	struct kudos_error err = {0};

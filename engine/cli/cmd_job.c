@@ -72,6 +72,10 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 		       r->approved == 1 ? "" : "s");
 		if (r->rejected)
 			printf(", rejected %ld", r->rejected);
+		if (r->flagged)
+			printf("; %ld flagged for a look (kudos list --flagged)", r->flagged);
+		if (r->needs_reply)
+			printf("; %ld may need an answer (replies.csv)", r->needs_reply);
 		printf("\n");
 	}
 	for (size_t i = 0; i < r->n_outputs; i++) {
@@ -91,6 +95,89 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 		       "see takedown-report.json\n", r->takedowns.n, r->takedowns.n == 1 ? "" : "s");
 	if (dry_run)
 		printf("dry run: nothing was saved and no file was written\n");
+}
+
+/* replies.csv beside the job: negative and question-like items, each with
+ * its permalink, so the brand answers where the customer wrote. */
+struct csv_out {
+	char *buf;
+	size_t len, cap;
+	long rows;
+	int oom;
+};
+
+/* One field, quoted per RFC 4180 when it must be; a field a spreadsheet
+ * would run as a formula gets a leading apostrophe. */
+static void csv_put(struct csv_out *o, const char *s, int last)
+{
+	if (!s)
+		s = "";
+	size_t need = strlen(s) * 2 + 5;
+	if (o->len + need > o->cap) {
+		size_t cap = (o->len + need) * 2;
+		char *b = realloc(o->buf, cap);
+		if (!b) {
+			o->oom = 1;
+			return;
+		}
+		o->buf = b;
+		o->cap = cap;
+	}
+	int formula = *s == '=' || *s == '+' || *s == '@';
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		o->buf[o->len++] = '"';
+	if (formula)
+		o->buf[o->len++] = '\'';
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			o->buf[o->len++] = '"';
+		o->buf[o->len++] = *p;
+	}
+	if (quote)
+		o->buf[o->len++] = '"';
+	memcpy(o->buf + o->len, last ? "\r\n" : ",", last ? 2 : 1);
+	o->len += last ? 2 : 1;
+}
+
+static int reply_row(void *ud, struct kudos_item *it)
+{
+	struct csv_out *o = ud;
+	const char *const *f = (const char *const *)it->field;
+	const char *row[] = {f[KUDOS_FIELD_ID],          f[KUDOS_FIELD_SOURCE],
+	                     f[KUDOS_FIELD_AUTHOR_NAME], f[KUDOS_FIELD_AUTHOR_HANDLE],
+	                     f[KUDOS_FIELD_PERMALINK],   it->flags,
+	                     f[KUDOS_FIELD_TEXT]};
+	for (size_t i = 0; i < 7; i++)
+		csv_put(o, row[i], i == 6);
+	o->rows++;
+	return o->oom;
+}
+
+static int write_replies(const struct kudos_job *job, struct kudos_store *store,
+                         long *count, struct kudos_error *err)
+{
+	static const char *const head[] = {"id", "source", "author", "handle",
+	                                   "permalink", "flags", "text"};
+	struct csv_out o = {0};
+	struct kudos_query q = {.needs_reply = 1};
+	char *path = NULL;
+	int rc = -1;
+	for (size_t i = 0; i < 7; i++)
+		csv_put(&o, head[i], i == 6);
+	if (kudos_store_each(store, &q, reply_row, &o, err) < 0)
+		goto done;
+	if (o.oom || asprintf(&path, "%s/replies.csv", job->dir) < 0) {
+		path = NULL;
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	*count = o.rows;
+	rc = kudos_write_atomic(path, o.buf, o.len, err);
+done:
+	free(path);
+	free(o.buf);
+	return rc;
 }
 
 /* takedown-report.json beside the job: what this render removed, why, and
@@ -172,6 +259,9 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
+		goto fail;
+	if ((steps & STEP_CURATE) && !dry_run &&
+	    write_replies(&job, store, &report.needs_reply, &err))
 		goto fail;
 	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
 		goto fail;

@@ -1,0 +1,26 @@
+/*
+ * What curation finds in items, for a curator's attention: flags (pii,
+ * blocked_word, negative, question, incentivized, employee, duplicate,
+ * edited_upstream) with what triggered each, a sentiment hint, and the
+ * representative of each item's duplicate group.  The analyses themselves
+ * live in engine/curation/; this module runs them over a job's items and
+ * saves what they found.  Findings inform; only rules and people decide.
+ */
+#ifndef KUDOS_ENGINE_ANALYZE_H
+#define KUDOS_ENGINE_ANALYZE_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "job.h"
+#include "store.h"
+
+/* Analyse every item of `sources` (NULL-terminated; NULL: all) and save
+ * the findings, in one transaction.  *flagged counts the items that got
+ * at least one flag.  The sentiment lexicon is looked up under
+ * $KUDOS_DATA_DIR, the installed data folder, then beside the program's
+ * source tree; without it there is no sentiment and a warning says so. */
+int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
+                  const char *const *sources, long *flagged, struct kudos_error *err);
+
+#endif

@@ -1,0 +1,148 @@
+/* What curation finds, through the real binary: flags with their details,
+ * duplicates grouped under a representative, sentiment in rules, and the
+ * list of customers waiting for an answer. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const char csv_text[] =
+	"id,name,rating,date,text\n"
+	"a,Ada,5,2026-03-01,\"Absolutely love it, the best grinder I have owned!\"\n"
+	"b,Bea,5,2026-03-02,\"Great kettle. Write to me at bea@example.org for tips\"\n"
+	"c,Cy,1,2026-03-03,\"Terrible, broke after a week and support never answered. Awful.\"\n"
+	"d,Di,4,2026-03-04,\"How do I descale it? The manual does not say.\"\n"
+	"e,Ed,5,2026-03-05,\"Better than the CompetitorX one, no contest\"\n"
+	"f,Fa,5,2026-03-06,\"Absolutely love it, the best grinder I have owned!!\"\n"
+	"g,Gus,5,2026-03-07,\"Love it, our whole team uses it every day\"\n";
+
+static char *dir, *store, *job;
+
+static void setup(void)
+{
+	dir = kt_tmpdir();
+	char *csv = kt_path(dir, "s.csv");
+	kt_write(csv, csv_text);
+	free(csv);
+	store = kt_path(dir, "k.db");
+	job = kt_job(dir, "{\"name\": \"a\", \"store\": \"k.db\","
+	                  " \"sources\": [{\"plugin\": \"csv\", \"path\": \"s.csv\"}],"
+	                  " \"curation\": {\"blocklist\": [\"competitorx\"],"
+	                  "  \"employees\": [\"Gus\"],"
+	                  "  \"auto_approve\": [{\"name\": \"glowing\", \"all\":"
+	                  "   {\"sentiment_at_least\": 0.6, \"min_rating\": 5}}]}}");
+	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	kt_run_free(&r);
+}
+
+static void teardown(void)
+{
+	kt_rmtree(dir);
+	free(dir);
+	free(store);
+	free(job);
+}
+
+TestSuite(analyze, .init = setup, .fini = teardown);
+
+/* The item's flags as "f1,f2", from list --json. */
+static void flags_of(cJSON *items, const char *id, char *out, size_t size)
+{
+	cJSON *e, *f;
+	out[0] = '\0';
+	cJSON_ArrayForEach(e, items)
+	{
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "id")), id) != 0)
+			continue;
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(e, "flags"))
+		{
+			if (*out)
+				strncat(out, ",", size - strlen(out) - 1);
+			strncat(out, f->valuestring, size - strlen(out) - 1);
+		}
+		return;
+	}
+	cr_assert_fail("no item %s", id);
+}
+
+Test(analyze, flags_name_what_a_curator_should_look_at)
+{
+	struct kt_run r = kt_kudos(dir, "list", "--json", "--store", store, NULL);
+	cJSON *items = cJSON_Parse(r.out);
+	cr_assert(items, "%s", r.out);
+	char f[128];
+	flags_of(items, "csv:a", f, sizeof f);
+	cr_assert_str_eq(f, "");
+	flags_of(items, "csv:b", f, sizeof f);
+	cr_assert(strstr(f, "pii"), "b: %s", f);
+	flags_of(items, "csv:c", f, sizeof f);
+	cr_assert(strstr(f, "negative"), "c: %s", f);
+	flags_of(items, "csv:d", f, sizeof f);
+	cr_assert(strstr(f, "question"), "d: %s", f);
+	flags_of(items, "csv:e", f, sizeof f);
+	cr_assert(strstr(f, "blocked_word"), "e: %s", f);
+	flags_of(items, "csv:f", f, sizeof f);
+	cr_assert(strstr(f, "duplicate"), "f: %s", f);
+	flags_of(items, "csv:g", f, sizeof f);
+	cr_assert(strstr(f, "employee"), "g: %s", f);
+	cJSON_Delete(items);
+	kt_run_free(&r);
+
+	r = kt_kudos(dir, "show", "csv:b", "--json", "--store", store, NULL);
+	cr_assert(strstr(r.out, "email: bea@example.org"), "%s", r.out);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "show", "csv:f", "--json", "--store", store, NULL);
+	cr_assert(strstr(r.out, "\"duplicate_of\":\t\"csv:a\""), "%s", r.out);
+	kt_run_free(&r);
+}
+
+Test(analyze, sentiment_rules_and_duplicates_are_not_approved_together)
+{
+	struct kt_run r = kt_kudos(dir, "list", "--curation", "approved", "--json", "--store",
+	                           store, NULL);
+	cJSON *items = cJSON_Parse(r.out), *e;
+	char ids[128] = "";
+	cJSON_ArrayForEach(e, items)
+	{
+		strcat(ids, cJSON_GetStringValue(cJSON_GetObjectItem(e, "id")));
+		strcat(ids, " ");
+	}
+	/* a and f are glowing five-star items; f is a's duplicate, but the
+	 * rule judges each item on its own words: both are approved, and f
+	 * stays flagged so a person sees it is the same testimonial. */
+	cr_assert(strstr(ids, "csv:a") && strstr(ids, "csv:f"), "%s", ids);
+	cr_assert_null(strstr(ids, "csv:c"), "%s", ids);
+	cJSON_Delete(items);
+	kt_run_free(&r);
+}
+
+Test(analyze, customers_waiting_for_an_answer)
+{
+	struct kt_run r = kt_kudos(dir, "list", "--needs-reply", "--json", "--store", store, NULL);
+	cJSON *items = cJSON_Parse(r.out);
+	cr_assert_eq(cJSON_GetArraySize(items), 2, "%s", r.out);
+	cJSON_Delete(items);
+	kt_run_free(&r);
+	char *path = kt_path(dir, "replies.csv"), *csv = kt_read(path);
+	cr_assert(csv, "no replies.csv");
+	cr_assert(strncmp(csv, "id,source,author,handle,permalink,flags,text\r\n", 46) == 0, "%s", csv);
+	cr_assert(strstr(csv, "csv:c,") && strstr(csv, "csv:d,"), "%s", csv);
+	cr_assert_null(strstr(csv, "csv:a,"), "%s", csv);
+	free(csv);
+	free(path);
+}
+
+Test(analyze, bad_curation_lists_are_refused)
+{
+	char *bad = kt_job(dir, "{\"name\": \"a\", \"store\": \"k.db\","
+	                        " \"sources\": [{\"plugin\": \"csv\", \"path\": \"s.csv\"}],"
+	                        " \"curation\": {\"blocklist\": \"competitorx\"}}");
+	struct kt_run r = kt_kudos(dir, "collect", bad, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "curation.blocklist"), "%s", r.err);
+	kt_run_free(&r);
+	free(bad);
+}
