@@ -52,18 +52,21 @@ static struct kudos_sentiment *load_lexicon(void)
 	char exe[PATH_MAX], path[PATH_MAX + 64];
 	const char *env = getenv("KUDOS_DATA_DIR");
 	struct kudos_error err = {0};
-	const char *dirs[3] = {env && *env ? env : NULL, KUDOS_DATA_DIR, NULL};
+	const char *dirs[4] = {env && *env ? env : NULL, KUDOS_DATA_DIR, NULL, NULL};
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	char *tree = NULL;
+	char *tree = NULL, *tree2 = NULL;
 	if (n > 0) {
+		/* build/kudos, or build/<variant>/kudos (the sanitizer build). */
 		exe[n] = '\0';
 		char *bin = kudos_path_dirname(exe);
 		tree = bin ? kudos_path_resolve(bin, "../engine/curation") : NULL;
+		tree2 = bin ? kudos_path_resolve(bin, "../../engine/curation") : NULL;
 		free(bin);
 		dirs[2] = tree;
+		dirs[3] = tree2;
 	}
 	struct kudos_sentiment *lex = NULL;
-	for (size_t i = 0; i < 3 && !lex; i++) {
+	for (size_t i = 0; i < 4 && !lex; i++) {
 		if (!dirs[i])
 			continue;
 		snprintf(path, sizeof path, "%s/vader_lexicon.txt", dirs[i]);
@@ -73,6 +76,7 @@ static struct kudos_sentiment *load_lexicon(void)
 		}
 	}
 	free(tree);
+	free(tree2);
 	return lex;
 }
 

@@ -146,3 +146,20 @@ Test(analyze, bad_curation_lists_are_refused)
 	kt_run_free(&r);
 	free(bad);
 }
+
+/* 150 rows of random code points from many scripts (bidi controls, flags,
+ * noncharacters, combining marks): every analysis must take them. */
+Test(analyze_hostile, random_unicode_from_every_script)
+{
+	char *d = kt_tmpdir();
+	char *j = kt_job(d, "{\"name\": \"u\", \"store\": \"k.db\", \"sources\": [{\"plugin\":"
+	                    " \"csv\", \"path\": \"" KT_SRC "/tests/fixtures/analyze/random-unicode.csv\"}],"
+	                    " \"curation\": {\"blocklist\": [\"갤\", \"🇩\", \"foo bar\"]}}");
+	struct kt_run r = kt_kudos(d, "collect", j, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "collected 150 items"), "%s", r.out);
+	kt_run_free(&r);
+	kt_rmtree(d);
+	free(d);
+	free(j);
+}

@@ -153,9 +153,12 @@ int kudos_question_like_folded(const char *text, size_t len, const struct kudos_
 		int start = t == 0;
 		if (!start && is_mark(f, t - 1, ".!;:"))
 			start = 1;
-		if (!start && memchr(text + kudos_fold_tok_end(f, t - 1), '\n',
-		                     kudos_fold_tok_start(f, t) - kudos_fold_tok_end(f, t - 1)))
-			start = 1;
+		/* Two tokens can come from one source character (a decomposed
+		 * ligature), so the gap between them may be empty or "negative". */
+		if (!start) {
+			size_t from = kudos_fold_tok_end(f, t - 1), to = kudos_fold_tok_start(f, t);
+			start = to > from && memchr(text + from, '\n', to - from) != NULL;
+		}
 		if (!start || f->tok[t].kind != KUDOS_TOK_WORD)
 			continue;
 		/* the sentence's first words; '-' and '\'' join them ("est-ce") */

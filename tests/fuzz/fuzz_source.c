@@ -4,7 +4,8 @@
  * engine core, all instrumented: each input becomes the file the job's
  * "path" names, and the plugin collects it into an in-memory store inside
  * a transaction that is rolled back.  Whatever the bytes, the plugin must
- * return a status and never crash, leak or read out of bounds.
+ * return a status and never crash, leak or read out of bounds; what it
+ * collects then goes through curation's analyses, which must hold too.
  *
  * The job entry comes from tests/fuzz/jobs/<plugin folder>.json when that
  * exists (for plugins with required keys beyond "path"), with "@INPUT@"
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "fsutil.h"
 #include "instance.h"
 #include "job.h"
@@ -87,8 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kudos_instance_new(&lib, &job, &job.sources[0], store, &in, &err) == 0) {
 		in->verbosity = 0;
 		if (kudos_store_begin(store, &err) == 0) {
-			if (kudos_instance_init(in, &err) == 0)
-				lib.desc.collect(&kudos_host_table, in, in->ctx);
+			/* Whatever was collected goes through curation's analyses
+			 * too: they read the same untrusted text. */
+			long flagged;
+			if (kudos_instance_init(in, &err) == 0 &&
+			    lib.desc.collect(&kudos_host_table, in, in->ctx) == KUDOS_OK)
+				kudos_analyze(store, &job, NULL, &flagged, &err);
 			kudos_store_rollback(store);
 		}
 	}
