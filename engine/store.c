@@ -223,6 +223,17 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Run a one-shot write statement to completion and finalize it. */
+static int step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
+                     struct kudos_error *err)
+{
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(s, err, doing);
+	return 0;
+}
+
 static int exec(struct kudos_store *s, const char *sql, struct kudos_error *err)
 {
 	char *msg = NULL;
@@ -588,11 +599,7 @@ int kudos_store_add_request(struct kudos_store *s, const char *id, const char *t
 	bind_text(st, 4, posted_as);
 	sqlite3_bind_int64(st, 5, now);
 	bind_text(st, 6, actor);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "recording a request");
-	return 0;
+	return step_once(s, st, "recording a request", err);
 }
 
 int kudos_store_last_request(struct kudos_store *s, const char *id,
@@ -726,11 +733,7 @@ int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
 	bind_text(st, 5, duplicate_of);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "saving what curation found");
-	return 0;
+	return step_once(s, st, "saving what curation found", err);
 }
 
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
@@ -1135,11 +1138,7 @@ int kudos_store_cursor_set(struct kudos_store *s, const char *entry,
 	bind_text(st, 1, entry);
 	bind_text(st, 2, key);
 	bind_text(st, 3, value);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "saving a source cursor");
-	return 0;
+	return step_once(s, st, "saving a source cursor", err);
 }
 
 int kudos_store_record_publication(struct kudos_store *s,
@@ -1158,11 +1157,7 @@ int kudos_store_record_publication(struct kudos_store *s,
 	bind_text(st, 4, p->path);
 	sqlite3_bind_int(st, 5, p->per_item);
 	sqlite3_bind_int64(st, 6, p->at);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "recording a published file");
-	return 0;
+	return step_once(s, st, "recording a published file", err);
 }
 
 int kudos_store_forget_publications(struct kudos_store *s, const char *output,
@@ -1174,11 +1169,7 @@ int kudos_store_forget_publications(struct kudos_store *s, const char *output,
 		return -1;
 	bind_text(st, 1, output);
 	bind_text(st, 2, item_id);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "forgetting published files");
-	return 0;
+	return step_once(s, st, "forgetting published files", err);
 }
 
 int kudos_store_each_publication(struct kudos_store *s, const char *item_id,

@@ -41,6 +41,11 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_flag *flags
 /* Print "kudos: message" and return the error's exit status. */
 int cli_report(const struct kudos_error *err);
 
+/* Print a JSON value, indented, to stdout.  RETURN VALUE 0, or 1 when out
+ * of memory (said on stderr). */
+struct cJSON;
+int cli_print_json(const struct cJSON *v);
+
 /* Print the usage text (to stdout, for --help) and return 0. */
 int cli_help(const char *text);
 

@@ -104,18 +104,6 @@ static int list_one(void *ud, struct kudos_item *it)
 	return 0;
 }
 
-static int print_json(cJSON *v)
-{
-	char *text = cJSON_Print(v);
-	if (!text) {
-		fprintf(stderr, "kudos: out of memory\n");
-		return KUDOS_EXIT_FAIL;
-	}
-	puts(text);
-	free(text);
-	return 0;
-}
-
 int cmd_list(struct cli *c, int argc, char **argv)
 {
 	struct kudos_query q = {0};
@@ -150,7 +138,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		goto fail;
 	}
 	if (l.json)
-		status = print_json(l.arr);
+		status = cli_print_json(l.arr);
 	else if (l.n == 0 && c->verbosity > 0)
 		fprintf(stderr, "kudos: no items match\n");
 	goto done;
@@ -260,7 +248,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (kudos_store_each_publication(store, it->field[KUDOS_FIELD_ID], NULL, NULL,
 	                                 add_publication, &p, &err))
 		goto fail;
-	status = json ? print_json(o) : 0;
+	status = json ? cli_print_json(o) : 0;
 	goto done;
 fail:
 	status = cli_report(&err);
@@ -433,7 +421,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
 		goto fail;
 	}
-	status = arr ? print_json(arr) : 0;
+	status = arr ? cli_print_json(arr) : 0;
 	goto done;
 fail:
 	status = cli_report(&err);

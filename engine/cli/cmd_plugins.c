@@ -66,17 +66,12 @@ static void plugin_text(const struct kudos_plugin_lib *lib)
 	}
 }
 
+/* Print and free. */
 static int emit_json(cJSON *o)
 {
-	char *text = o ? cJSON_Print(o) : NULL;
+	int rc = cli_print_json(o);
 	cJSON_Delete(o);
-	if (!text) {
-		fprintf(stderr, "kudos: out of memory\n");
-		return KUDOS_EXIT_FAIL;
-	}
-	puts(text);
-	free(text);
-	return 0;
+	return rc;
 }
 
 int cmd_plugins(struct cli *c, int argc, char **argv)

@@ -496,16 +496,6 @@ static int print_entry(void *ud, const struct kudos_audit_entry *e)
 	return 0;
 }
 
-static int emit(cJSON *o)
-{
-	char *text = cJSON_Print(o);
-	if (!text)
-		return KUDOS_EXIT_FAIL;
-	puts(text);
-	free(text);
-	return 0;
-}
-
 int cmd_history(struct cli *c, int argc, char **argv)
 {
 	struct entries x = {0};
@@ -528,7 +518,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	}
 	if (kudos_store_history(store, c->args[0], print_entry, &x, &err))
 		goto fail;
-	status = x.json ? emit(x.arr) : 0;
+	status = x.json ? cli_print_json(x.arr) : 0;
 	goto done;
 fail:
 	status = cli_report(&err);
@@ -570,7 +560,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 		cJSON_AddNumberToObject(o, "entries", (double)n);
 		if (bad)
 			cJSON_AddNumberToObject(o, "first_bad_entry", (double)bad);
-		emit(o);
+		cli_print_json(o);
 		cJSON_Delete(o);
 	}
 	if (bad) {

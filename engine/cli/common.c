@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <cjson/cJSON.h>
+
 #include "../fsutil.h"
 
 #include <errno.h>
@@ -183,5 +185,17 @@ int cli_run_time(int64_t *out, struct kudos_error *err)
 		                  "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970",
 		                  sde);
 	*out = v;
+	return 0;
+}
+
+int cli_print_json(const cJSON *v)
+{
+	char *text = v ? cJSON_Print(v) : NULL;
+	if (!text) {
+		fprintf(stderr, "kudos: out of memory\n");
+		return KUDOS_EXIT_FAIL;
+	}
+	puts(text);
+	free(text);
 	return 0;
 }
