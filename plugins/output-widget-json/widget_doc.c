@@ -161,6 +161,12 @@ static int write_doc(const struct kudos_host *host, struct kudos_instance *self,
 	if (printed == NULL || (text = harden(printed, &len)) == NULL)
 		goto out;
 	rc = host->output_write(self, file, text, len);
+	/* Say exactly which items this file holds, so a split or limited
+	 * widget records no item where it is not. */
+	for (i = 0; rc == KUDOS_OK && i < n; i++)
+		rc = host->output_place(self,
+		                        cJSON_GetStringValue(cJSON_GetObjectItem(items[i]->obj, "id")),
+		                        file);
 	if (rc == KUDOS_OK) {
 		host->log(self, KUDOS_LOG_INFO, "wrote %.*s%s: %zu item%s", folder_len(ctx),
 		          ctx->shown_path, file, n, n == 1 ? "" : "s");
