@@ -270,6 +270,13 @@ static int reposts_flush(const struct kudos_host *host, struct kudos_instance *s
 		if (rc != KUDOS_OK)
 			goto done;
 	}
+	/* The schedule holds the items of posts still ahead and nothing else:
+	 * an item with no slot is not published by this output. */
+	for (size_t i = 0; i < ctx->nposts && rc == KUDOS_OK; i++)
+		if (ctx->posts[i].status != RP_PAST && ctx->posts[i].item)
+			rc = host->output_place(self, ctx->posts[i].item, "schedule.json");
+	if (rc != KUDOS_OK)
+		goto done;
 	warn_skips(host, self, ctx);
 	long fresh = 0, cancelled = 0, ahead = 0;
 	for (size_t i = 0; i < ctx->nposts; i++) {
