@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_internal.h"
 #include "text.h"
 
 /* Schema migrations, applied in order; PRAGMA user_version counts how many
@@ -110,19 +111,6 @@ static const char *const migrations[] = {
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
-/* Statements used per item on the hot path of collect, prepared once. */
-enum {
-	ST_FIND,
-	ST_INSERT,
-	ST_UPDATE,
-	ST_EDIT,
-	ST_GRANT,
-	ST_SET_RIGHTS,
-	ST_AUDIT_TAIL,
-	ST_AUDIT_ADD,
-	ST_COUNT_
-};
-
 static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_FIND] = "SELECT content_hash, text, rights FROM items WHERE id = ?1",
 	[ST_INSERT] =
@@ -151,37 +139,10 @@ static const char *const stmt_sql[ST_COUNT_] = {
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 };
 
-struct kudos_store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *st[ST_COUNT_];
-	int depth; /* open transactions; inner ones are savepoints */
-};
 
-/* The hash that seals an audit entry: over the previous entry's hash and
- * every column, so editing or removing any entry breaks every later one. */
-#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-static void audit_hash(const struct kudos_audit_entry *e, const char *prev, char hex[65])
-{
-	char num[48];
-	struct kudos_hasher hs, *h = &hs;
-	kudos_hasher_init(h, KUDOS_HASH_SHA256);
-	kudos_hasher_field(h, prev);
-	snprintf(num, sizeof num, "%lld", (long long)e->seq);
-	kudos_hasher_field(h, num);
-	snprintf(num, sizeof num, "%lld", (long long)e->at);
-	kudos_hasher_field(h, num);
-	kudos_hasher_field(h, e->item_id);
-	kudos_hasher_field(h, e->actor);
-	kudos_hasher_field(h, e->action);
-	kudos_hasher_field(h, e->from_state);
-	kudos_hasher_field(h, e->to_state);
-	kudos_hasher_field(h, e->detail);
-	kudos_hasher_end(h, hex);
-}
 
-static int db_fail(struct kudos_store *s, struct kudos_error *err, const char *doing)
+int store_fail(struct kudos_store *s, struct kudos_error *err, const char *doing)
 {
 	int code = sqlite3_errcode(s->db);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
@@ -193,16 +154,16 @@ static int db_fail(struct kudos_store *s, struct kudos_error *err, const char *d
 	                  sqlite3_errmsg(s->db));
 }
 
-static int prepare(struct kudos_store *s, const char *sql, sqlite3_stmt **st,
-                   struct kudos_error *err)
+int store_prepare(struct kudos_store *s, const char *sql, sqlite3_stmt **st,
+                  struct kudos_error *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a query");
+		return store_fail(s, err, "preparing a query");
 	return 0;
 }
 
 /* A cached statement, reset and unbound, ready for binding. */
-static sqlite3_stmt *cached(struct kudos_store *s, int which)
+sqlite3_stmt *store_cached(struct kudos_store *s, int which)
 {
 	sqlite3_stmt *st = s->st[which];
 	sqlite3_reset(st);
@@ -210,7 +171,7 @@ static sqlite3_stmt *cached(struct kudos_store *s, int which)
 	return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -218,19 +179,19 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+const char *store_col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
 
 /* Run a one-shot write statement to completion and finalize it. */
-static int step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
-                     struct kudos_error *err)
+int store_step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
+                    struct kudos_error *err)
 {
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
-		return db_fail(s, err, doing);
+		return store_fail(s, err, doing);
 	return 0;
 }
 
@@ -249,7 +210,7 @@ static int exec(struct kudos_store *s, const char *sql, struct kudos_error *err)
 static int migrate(struct kudos_store *s, struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "PRAGMA user_version", &st, err))
+	if (store_prepare(s, "PRAGMA user_version", &st, err))
 		return -1;
 	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -264,7 +225,7 @@ static int migrate(struct kudos_store *s, struct kudos_error *err)
 	 * again under the write lock and apply only what is still missing. */
 	if (kudos_store_begin(s, err))
 		return -1;
-	if (prepare(s, "PRAGMA user_version", &st, err)) {
+	if (store_prepare(s, "PRAGMA user_version", &st, err)) {
 		kudos_store_rollback(s);
 		return -1;
 	}
@@ -333,7 +294,7 @@ int kudos_store_open(const char *path, struct kudos_store **out,
 	if (migrate(s, err))
 		goto fail;
 	for (int i = 0; i < ST_COUNT_; i++)
-		if (prepare(s, stmt_sql[i], &s->st[i], err))
+		if (store_prepare(s, stmt_sql[i], &s->st[i], err))
 			goto fail;
 	*out = s;
 	return 0;
@@ -404,38 +365,6 @@ void kudos_store_rollback(struct kudos_store *s)
 	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
-/* Append one entry to the audit chain. */
-static int audit_add(struct kudos_store *s, int64_t now, const char *item_id,
-                     const char *actor, const char *action, const char *from,
-                     const char *to, const char *detail, struct kudos_error *err)
-{
-	sqlite3_stmt *st = cached(s, ST_AUDIT_TAIL);
-	struct kudos_audit_entry e = {1, now, item_id, actor, action, from, to, detail};
-	char prev[65] = GENESIS_HASH, hash[65];
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		e.seq = sqlite3_column_int64(st, 0) + 1;
-		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 1));
-	} else if (rc != SQLITE_DONE) {
-		return db_fail(s, err, "reading the audit trail");
-	}
-	sqlite3_reset(st);
-	audit_hash(&e, prev, hash);
-	st = cached(s, ST_AUDIT_ADD);
-	sqlite3_bind_int64(st, 1, e.seq);
-	sqlite3_bind_int64(st, 2, now);
-	bind_text(st, 3, item_id);
-	bind_text(st, 4, actor);
-	bind_text(st, 5, action);
-	bind_text(st, 6, from);
-	bind_text(st, 7, to);
-	bind_text(st, 8, detail);
-	bind_text(st, 9, prev);
-	bind_text(st, 10, hash);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(s, err, "appending to the audit trail");
-	return 0;
-}
 
 static char *media_json(const struct kudos_item *it)
 {
@@ -489,7 +418,7 @@ static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
 		{13, KUDOS_FIELD_PERMALINK},   {14, KUDOS_FIELD_IN_REPLY_TO},
 	};
 	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
-		bind_text(st, text_cols[i][0], it->field[text_cols[i][1]]);
+		store_bind_text(st, text_cols[i][0], it->field[text_cols[i][1]]);
 	if (it->has_rating) {
 		sqlite3_bind_double(st, 15, it->rating);
 		sqlite3_bind_double(st, 16, it->rating_scale);
@@ -500,278 +429,55 @@ static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
 	sqlite3_bind_text(st, 19, media, -1, free);
 	sqlite3_bind_text(st, 20, meta, -1, free);
 	sqlite3_bind_int64(st, 21, it->badges);
-	bind_text(st, 22, hash);
+	store_bind_text(st, 22, hash);
 	sqlite3_bind_int64(st, 23, now);
 	return 0;
 }
 
-static int set_rights(struct kudos_store *s, const char *id, const char *state,
-                      struct kudos_error *err)
-{
-	sqlite3_stmt *st = cached(s, ST_SET_RIGHTS);
-	bind_text(st, 1, id);
-	bind_text(st, 2, state);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(s, err, "updating rights");
-	return 0;
-}
 
-int kudos_store_rights_of(struct kudos_store *s, const char *id, char state[16],
-                          struct kudos_error *err)
-{
-	sqlite3_stmt *st = cached(s, ST_FIND);
-	bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		snprintf(state, 16, "%s", col_text(st, 2));
-	sqlite3_reset(st);
-	if (step == SQLITE_DONE)
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "no item with id '%s' in store %s; `kudos list` shows the ids",
-		                  id, s->path);
-	if (step != SQLITE_ROW)
-		return db_fail(s, err, "looking up an item");
-	return 0;
-}
 
-int kudos_store_grant(struct kudos_store *s, const char *id,
-                      const struct kudos_grant_input *g, const char *actor,
-                      const struct kudos_terms *terms, int64_t now,
-                      struct kudos_error *err)
-{
-	char from[16], detail[512];
-	if (!g->scopes || !*g->scopes || !g->evidence || !*g->evidence)
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "a grant for %s needs scopes and evidence", id);
-	if (kudos_store_rights_of(s, id, from, err))
-		return -1;
-	sqlite3_stmt *st = cached(s, ST_GRANT);
-	bind_text(st, 1, id);
-	bind_text(st, 2, g->scopes);
-	if (g->from)
-		sqlite3_bind_int64(st, 3, g->from);
-	if (g->until)
-		sqlite3_bind_int64(st, 4, g->until);
-	bind_text(st, 5, terms ? terms->url : NULL);
-	bind_text(st, 6, terms ? terms->version : NULL);
-	bind_text(st, 7, g->evidence);
-	sqlite3_bind_int64(st, 8, now);
-	bind_text(st, 9, g->credit ? g->credit : "full");
-	bind_text(st, 10, actor);
-	bind_text(st, 11, g->evidence_id);
-	bind_text(st, 12, g->evidence_author);
-	if (g->evidence_at)
-		sqlite3_bind_int64(st, 13, g->evidence_at);
-	bind_text(st, 14, g->request_text);
-	if (g->request_sent_at)
-		sqlite3_bind_int64(st, 15, g->request_sent_at);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(s, err, "recording a grant");
-	snprintf(detail, sizeof detail, "scopes %s; evidence: %s", g->scopes, g->evidence);
-	if (set_rights(s, id, "granted", err) ||
-	    audit_add(s, now, id, actor, "grant", from, "granted", detail, err))
-		return -1;
-	return 0;
-}
 
-int kudos_store_set_rights(struct kudos_store *s, const char *id, const char *to,
-                           const char *actor, const char *action, const char *detail,
-                           int64_t now, struct kudos_error *err)
-{
-	char from[16];
-	if (kudos_store_rights_of(s, id, from, err) || set_rights(s, id, to, err) ||
-	    audit_add(s, now, id, actor, action, from, to, detail, err))
-		return -1;
-	return 0;
-}
 
-int kudos_store_add_request(struct kudos_store *s, const char *id, const char *text,
-                            const char *template_name, const char *posted_as,
-                            const char *actor, int64_t now, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "INSERT INTO requests (item_id, text, template, posted_as, sent_at, actor)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err))
-		return -1;
-	bind_text(st, 1, id);
-	bind_text(st, 2, text);
-	bind_text(st, 3, template_name);
-	bind_text(st, 4, posted_as);
-	sqlite3_bind_int64(st, 5, now);
-	bind_text(st, 6, actor);
-	return step_once(s, st, "recording a request", err);
-}
 
-int kudos_store_last_request(struct kudos_store *s, const char *id,
-                             struct kudos_request *out, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	memset(out, 0, sizeof *out);
-	if (prepare(s, "SELECT text, sent_at, posted_as FROM requests WHERE item_id = ?1"
-	               " ORDER BY id DESC LIMIT 1", &st, err))
-		return -1;
-	bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->found = 1;
-		out->text = strdup(col_text(st, 0));
-		out->sent_at = sqlite3_column_int64(st, 1);
-		out->posted_as = col_text(st, 2) ? strdup(col_text(st, 2)) : NULL;
-		if (!out->text || (col_text(st, 2) && !out->posted_as))
-			step = SQLITE_NOMEM;
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		kudos_request_clear(out);
-		return db_fail(s, err, "reading a request");
-	}
-	return 0;
-}
 
-void kudos_request_clear(struct kudos_request *r)
-{
-	free(r->text);
-	free(r->posted_as);
-	memset(r, 0, sizeof *r);
-}
 
-int kudos_store_last_evidence(struct kudos_store *s, const char *id, char **evidence,
-                              struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	*evidence = NULL;
-	if (prepare(s, "SELECT evidence_text FROM grants WHERE item_id = ?1"
-	               " ORDER BY id DESC LIMIT 1", &st, err))
-		return -1;
-	bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW && col_text(st, 0) && !(*evidence = strdup(col_text(st, 0))))
-		step = SQLITE_NOMEM;
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(s, err, "reading a grant");
-	return 0;
-}
 
-/* Collect the ids a query returns (one text column) into a list. */
-static int collect_ids(struct kudos_store *s, sqlite3_stmt *st, char ***ids, size_t *n,
-                       struct kudos_error *err)
-{
-	int step;
-	*ids = NULL;
-	*n = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		char **grown = realloc(*ids, (*n + 1) * sizeof **ids);
-		char *id = strdup(col_text(st, 0));
-		if (grown)
-			*ids = grown;
-		if (!grown || !id) {
-			free(id);
-			step = SQLITE_NOMEM;
-			break;
-		}
-		(*ids)[(*n)++] = id;
-	}
-	if (step != SQLITE_DONE) {
-		kudos_ids_free(*ids, *n);
-		*ids = NULL;
-		*n = 0;
-		return db_fail(s, err, "reading items");
-	}
-	return 0;
-}
 
-void kudos_ids_free(char **ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-}
 
-int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
-                                    const char *reply_to, char ***ids, size_t *n,
-                                    struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT id FROM items WHERE rights = 'requested' AND source = ?1"
-	               " AND (external_id = ?2 OR id IN"
-	               "  (SELECT item_id FROM requests WHERE posted_as = ?2)) ORDER BY id",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, source);
-	bind_text(st, 2, reply_to);
-	int rc = collect_ids(s, st, ids, n, err);
-	sqlite3_finalize(st);
-	return rc;
-}
 
-int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***ids,
-                                 size_t *n, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT i.id FROM items i WHERE i.rights = 'requested' AND"
-	               " (SELECT max(sent_at) FROM requests r WHERE r.item_id = i.id) < ?1"
-	               " ORDER BY i.id", &st, err))
-		return -1;
-	sqlite3_bind_int64(st, 1, cutoff);
-	int rc = collect_ids(s, st, ids, n, err);
-	sqlite3_finalize(st);
-	return rc;
-}
 
 int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+	if (store_prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
 	               " duplicate_of = ?5 WHERE id = ?1", &st, err))
 		return -1;
-	bind_text(st, 1, id);
-	bind_text(st, 2, flags);
-	bind_text(st, 3, detail);
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, flags);
+	store_bind_text(st, 3, detail);
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
-	bind_text(st, 5, duplicate_of);
-	return step_once(s, st, "saving what curation found", err);
+	store_bind_text(st, 5, duplicate_of);
+	return store_step_once(s, st, "saving what curation found", err);
 }
 
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
+	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
 		return -1;
-	bind_text(st, 1, id);
+	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW)
-		return db_fail(s, err, "reading edits");
+		return store_fail(s, err, "reading edits");
 	return 0;
 }
 
-int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,
-                       int64_t now, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (!author || !*author)
-		return kudos_fail(err, KUDOS_EXIT_INPUT, "name the author to opt out");
-	if (prepare(s, "INSERT INTO optouts (author, at, actor) VALUES (?1, ?2, ?3)"
-	               " ON CONFLICT (author) DO NOTHING", &st, err))
-		return -1;
-	bind_text(st, 1, author);
-	sqlite3_bind_int64(st, 2, now);
-	bind_text(st, 3, actor);
-	int step = sqlite3_step(st);
-	int added = sqlite3_changes(s->db) > 0;
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return db_fail(s, err, "updating the opt-out list");
-	if (added && audit_add(s, now, NULL, actor, "optout", NULL, NULL, author, err))
-		return -1;
-	return 0;
-}
 
 int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
                        const char *actor, const struct kudos_terms *terms,
@@ -783,8 +489,8 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 	int found = 0, rc = -1;
 	kudos_item_content_hash(it, hash);
 
-	sqlite3_stmt *st = cached(s, ST_FIND);
-	bind_text(st, 1, id);
+	sqlite3_stmt *st = store_cached(s, ST_FIND);
+	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		found = 1;
@@ -796,7 +502,7 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 			goto done;
 		}
 	} else if (step != SQLITE_DONE) {
-		db_fail(s, err, "looking up an item");
+		store_fail(s, err, "looking up an item");
 		goto done;
 	}
 	sqlite3_reset(st);
@@ -804,29 +510,29 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 	if (found && strcmp(old_hash, hash) == 0) {
 		*outcome = KUDOS_UPSERT_UNCHANGED;
 	} else {
-		st = cached(s, found ? ST_UPDATE : ST_INSERT);
+		st = store_cached(s, found ? ST_UPDATE : ST_INSERT);
 		if (bind_item(st, it, hash, now)) {
 			kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 			goto done;
 		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_fail(s, err, found ? "updating an item" : "inserting an item");
+			store_fail(s, err, found ? "updating an item" : "inserting an item");
 			goto done;
 		}
 		if (found) {
-			st = cached(s, ST_EDIT);
-			bind_text(st, 1, id);
+			st = store_cached(s, ST_EDIT);
+			store_bind_text(st, 1, id);
 			sqlite3_bind_int64(st, 2, now);
-			bind_text(st, 3, old_hash);
-			bind_text(st, 4, hash);
-			bind_text(st, 5, old_text);
+			store_bind_text(st, 3, old_hash);
+			store_bind_text(st, 4, hash);
+			store_bind_text(st, 5, old_text);
 			if (sqlite3_step(st) != SQLITE_DONE) {
-				db_fail(s, err, "recording an upstream edit");
+				store_fail(s, err, "recording an upstream edit");
 				goto done;
 			}
 			char detail[160];
 			snprintf(detail, sizeof detail, "content hash %.12s -> %.12s", old_hash, hash);
-			if (audit_add(s, now, id, actor, "edited_upstream", NULL, NULL, detail, err))
+			if (store_audit_add(s, now, id, actor, "edited_upstream", NULL, NULL, detail, err))
 				goto done;
 		}
 		*outcome = found ? KUDOS_UPSERT_UPDATED : KUDOS_UPSERT_NEW;
@@ -893,7 +599,7 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 	if (!it)
 		return NULL;
 	for (int i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
-		if (kudos_item_put(it, fields[i], col_text(st, i)))
+		if (kudos_item_put(it, fields[i], store_col_text(st, i)))
 			goto fail;
 	if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
 		it->has_rating = 1;
@@ -906,32 +612,32 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 			it->time[t] = sqlite3_column_int64(st, 16 + t);
 		}
 	}
-	if (load_json_parts(it, col_text(st, 18), col_text(st, 19)))
+	if (load_json_parts(it, store_col_text(st, 18), store_col_text(st, 19)))
 		goto fail;
 	it->badges = (unsigned)sqlite3_column_int64(st, 20);
 	it->collected_at = sqlite3_column_int64(st, 22);
-	if (kudos_item_put(it, KUDOS_FIELD_CONTENT_HASH, col_text(st, 21)) ||
-	    kudos_item_put(it, KUDOS_FIELD_CURATION, col_text(st, 23)) ||
-	    kudos_item_put(it, KUDOS_FIELD_RIGHTS, col_text(st, 24)))
+	if (kudos_item_put(it, KUDOS_FIELD_CONTENT_HASH, store_col_text(st, 21)) ||
+	    kudos_item_put(it, KUDOS_FIELD_CURATION, store_col_text(st, 23)) ||
+	    kudos_item_put(it, KUDOS_FIELD_RIGHTS, store_col_text(st, 24)))
 		goto fail;
 	if (sqlite3_column_type(st, 25) != SQLITE_NULL) {
 		it->has_grant = 1;
-		it->grant.scopes = strdup(col_text(st, 25));
+		it->grant.scopes = strdup(store_col_text(st, 25));
 		it->grant.from = sqlite3_column_int64(st, 26);
 		it->grant.until = sqlite3_column_int64(st, 27);
-		it->grant.evidence = col_text(st, 28) ? strdup(col_text(st, 28)) : NULL;
-		it->grant.credit = strdup(col_text(st, 29));
+		it->grant.evidence = store_col_text(st, 28) ? strdup(store_col_text(st, 28)) : NULL;
+		it->grant.credit = strdup(store_col_text(st, 29));
 		it->grant.consent_at = sqlite3_column_int64(st, 30);
 		if (!it->grant.scopes || !it->grant.credit)
 			goto fail;
 		/* Scopes are shown only while the grant is in force. */
-		if (strcmp(col_text(st, 24), "granted") == 0 &&
+		if (strcmp(store_col_text(st, 24), "granted") == 0 &&
 		    kudos_item_put(it, KUDOS_FIELD_SCOPES, it->grant.scopes))
 			goto fail;
 	}
-	if (kudos_item_set_analysis(it, col_text(st, 31), col_text(st, 32),
+	if (kudos_item_set_analysis(it, store_col_text(st, 31), store_col_text(st, 32),
 	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
-	                            sqlite3_column_double(st, 33), col_text(st, 34)))
+	                            sqlite3_column_double(st, 33), store_col_text(st, 34)))
 		goto fail;
 	char *credit = kudos_item_credit(it);
 	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
@@ -949,9 +655,9 @@ int kudos_store_get(struct kudos_store *s, const char *id,
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	if (prepare(s, "SELECT " ITEM_COLUMNS "WHERE i.id = ?1", &st, err))
+	if (store_prepare(s, "SELECT " ITEM_COLUMNS "WHERE i.id = ?1", &st, err))
 		return -1;
-	bind_text(st, 1, id);
+	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
 		kudos_fail(err, KUDOS_EXIT_INPUT,
@@ -960,7 +666,7 @@ int kudos_store_get(struct kudos_store *s, const char *id,
 		goto done;
 	}
 	if (step != SQLITE_ROW) {
-		db_fail(s, err, "reading an item");
+		store_fail(s, err, "reading an item");
 		goto done;
 	}
 	if (!(*out = row_to_item(st))) {
@@ -993,7 +699,7 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 		if (!sources)
 			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	}
-	if (prepare(s,
+	if (store_prepare(s,
 	            "SELECT " ITEM_COLUMNS
 	            "WHERE (?1 IS NULL OR i.curation = ?1) AND (?2 IS NULL OR i.rights = ?2)"
 	            " AND (?3 IS NULL OR i.source = ?3)"
@@ -1005,11 +711,11 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
 	            &st, err))
 		goto done;
-	bind_text(st, 1, q->curation);
-	bind_text(st, 2, q->rights);
-	bind_text(st, 3, q->source);
-	bind_text(st, 4, sources);
-	bind_text(st, 5, q->flag);
+	store_bind_text(st, 1, q->curation);
+	store_bind_text(st, 2, q->rights);
+	store_bind_text(st, 3, q->source);
+	store_bind_text(st, 4, sources);
+	store_bind_text(st, 5, q->flag);
 	sqlite3_bind_int(st, 6, q->flagged);
 	sqlite3_bind_int(st, 7, q->needs_reply);
 	int step;
@@ -1027,7 +733,7 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 		}
 	}
 	if (step != SQLITE_DONE) {
-		db_fail(s, err, "reading items");
+		store_fail(s, err, "reading items");
 		goto done;
 	}
 	rc = 0;
@@ -1051,9 +757,9 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		return kudos_fail(err, KUDOS_EXIT_INPUT,
 		                  "unknown curation state '%s' (use new, approved or rejected)",
 		                  state);
-	if (prepare(s, "SELECT curation FROM items WHERE id = ?1", &st, err))
+	if (store_prepare(s, "SELECT curation FROM items WHERE id = ?1", &st, err))
 		return -1;
-	bind_text(st, 1, id);
+	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
 		kudos_fail(err, KUDOS_EXIT_INPUT,
@@ -1061,8 +767,8 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		           id, s->path);
 		goto done;
 	}
-	if (step != SQLITE_ROW || !(from = strdup(col_text(st, 0)))) {
-		db_fail(s, err, "reading an item");
+	if (step != SQLITE_ROW || !(from = strdup(store_col_text(st, 0)))) {
+		store_fail(s, err, "reading an item");
 		goto done;
 	}
 	sqlite3_finalize(st);
@@ -1072,229 +778,19 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		rc = 0;
 		goto done;
 	}
-	if (prepare(s, "UPDATE items SET curation = ?2 WHERE id = ?1", &st, err))
+	if (store_prepare(s, "UPDATE items SET curation = ?2 WHERE id = ?1", &st, err))
 		goto done;
-	bind_text(st, 1, id);
-	bind_text(st, 2, state);
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, state);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_fail(s, err, "updating curation");
+		store_fail(s, err, "updating curation");
 		goto done;
 	}
-	if (audit_add(s, now, id, actor, "curation", from, state, reason, err))
+	if (store_audit_add(s, now, id, actor, "curation", from, state, reason, err))
 		goto done;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
 	free(from);
 	return rc;
-}
-
-int kudos_store_opted_out(struct kudos_store *s, const struct kudos_item *it,
-                          int *out, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT 1 FROM optouts WHERE author = ?1 OR author = ?2", &st, err))
-		return -1;
-	bind_text(st, 1, it->field[KUDOS_FIELD_AUTHOR_NAME]);
-	bind_text(st, 2, it->field[KUDOS_FIELD_AUTHOR_HANDLE]);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(s, err, "reading the opt-out list");
-	*out = step == SQLITE_ROW;
-	return 0;
-}
-
-/* ---- cursors, publications, aggregate -------------------------------- */
-
-int kudos_store_cursor_get(struct kudos_store *s, const char *entry,
-                           const char *key, char **value, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT value FROM cursors WHERE entry = ?1 AND key = ?2",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, entry);
-	bind_text(st, 2, key);
-	int step = sqlite3_step(st);
-	*value = NULL;
-	if (step == SQLITE_ROW && !(*value = strdup(col_text(st, 0))))
-		step = SQLITE_NOMEM;
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(s, err, "reading a source cursor");
-	return 0;
-}
-
-int kudos_store_cursor_set(struct kudos_store *s, const char *entry,
-                           const char *key, const char *value,
-                           struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "INSERT INTO cursors (entry, key, value) VALUES (?1, ?2, ?3)"
-	               " ON CONFLICT (entry, key) DO UPDATE SET value = excluded.value",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, entry);
-	bind_text(st, 2, key);
-	bind_text(st, 3, value);
-	return step_once(s, st, "saving a source cursor", err);
-}
-
-int kudos_store_record_publication(struct kudos_store *s,
-                                   const struct kudos_publication *p,
-                                   struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "INSERT INTO publications (item_id, output, plugin, path, per_item, at)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-	               " ON CONFLICT DO UPDATE SET at = excluded.at, per_item = excluded.per_item",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, p->item_id);
-	bind_text(st, 2, p->output);
-	bind_text(st, 3, p->plugin);
-	bind_text(st, 4, p->path);
-	sqlite3_bind_int(st, 5, p->per_item);
-	sqlite3_bind_int64(st, 6, p->at);
-	return step_once(s, st, "recording a published file", err);
-}
-
-int kudos_store_forget_publications(struct kudos_store *s, const char *output,
-                                    const char *item_id, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "DELETE FROM publications WHERE output = ?1 AND (?2 IS NULL OR item_id = ?2)",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, output);
-	bind_text(st, 2, item_id);
-	return step_once(s, st, "forgetting published files", err);
-}
-
-int kudos_store_each_publication(struct kudos_store *s, const char *item_id,
-                                 const char *output, const char *plugin,
-                                 kudos_publication_fn fn, void *ud,
-                                 struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (prepare(s, "SELECT item_id, output, plugin, path, per_item, at FROM publications"
-	               " WHERE (?1 IS NULL OR item_id = ?1) AND (?2 IS NULL OR output = ?2)"
-	               " AND (?3 IS NULL OR plugin = ?3) ORDER BY item_id, at, output, path",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, item_id);
-	bind_text(st, 2, output);
-	bind_text(st, 3, plugin);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kudos_publication p = {col_text(st, 0), col_text(st, 1), col_text(st, 2),
-		                              col_text(st, 3), sqlite3_column_int(st, 4),
-		                              sqlite3_column_int64(st, 5)};
-		if (fn(ud, &p))
-			break;
-	}
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(s, err, "reading publications");
-	return 0;
-}
-
-int kudos_store_aggregate(struct kudos_store *s, const char *const *sources,
-                          int64_t *count, double *average,
-                          struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char *set = NULL;
-	int rc = -1;
-	if (sources) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; arr && sources[i]; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(sources[i]));
-		set = arr ? cJSON_PrintUnformatted(arr) : NULL;
-		cJSON_Delete(arr);
-		if (!set)
-			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	}
-	if (prepare(s, "SELECT count(*), avg(rating * 5.0 / rating_scale) FROM items"
-	               " WHERE rating IS NOT NULL AND rating_scale > 0"
-	               " AND (?1 IS NULL OR source IN (SELECT value FROM json_each(?1)))",
-	            &st, err))
-		goto done;
-	bind_text(st, 1, set);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_fail(s, err, "computing the aggregate rating");
-		goto done;
-	}
-	*count = sqlite3_column_int64(st, 0);
-	*average = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 1);
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	free(set);
-	return rc;
-}
-
-/* ---- audit ----------------------------------------------------------- */
-
-static int audit_walk(struct kudos_store *s, const char *item_id, int verify,
-                      kudos_audit_fn fn, void *ud, int64_t *entries,
-                      int64_t *bad_seq, struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char prev[65] = GENESIS_HASH, hash[65];
-	int64_t n = 0, expect_seq = 1;
-	int rc = -1;
-	if (prepare(s, "SELECT seq, at, item_id, actor, action, from_state, to_state,"
-	               " detail, prev_hash, hash FROM audit"
-	               " WHERE ?1 IS NULL OR item_id = ?1 ORDER BY seq",
-	            &st, err))
-		return -1;
-	bind_text(st, 1, item_id);
-	if (bad_seq)
-		*bad_seq = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kudos_audit_entry e = {
-			sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-			col_text(st, 2), col_text(st, 3), col_text(st, 4), col_text(st, 5),
-			col_text(st, 6), col_text(st, 7),
-		};
-		n++;
-		if (verify) {
-			audit_hash(&e, prev, hash);
-			/* A gap in the sequence is a deleted entry. */
-			if (e.seq != expect_seq || strcmp(prev, col_text(st, 8)) != 0 ||
-			    strcmp(hash, col_text(st, 9)) != 0) {
-				*bad_seq = e.seq;
-				break;
-			}
-			snprintf(prev, sizeof prev, "%s", hash);
-			expect_seq++;
-		}
-		if (fn && fn(ud, &e))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		db_fail(s, err, "reading the audit trail");
-		goto done;
-	}
-	if (entries)
-		*entries = n;
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int kudos_store_audit_verify(struct kudos_store *s, int64_t *entries,
-                             int64_t *bad_seq, struct kudos_error *err)
-{
-	return audit_walk(s, NULL, 1, NULL, NULL, entries, bad_seq, err);
-}
-
-int kudos_store_history(struct kudos_store *s, const char *item_id,
-                        kudos_audit_fn fn, void *ud, struct kudos_error *err)
-{
-	return audit_walk(s, item_id, 0, fn, ud, NULL, NULL, err);
 }
