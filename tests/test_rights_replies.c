@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "leakcheck.h"
 
 /* A Mastodon status as the API returns it (the fields kudos reads). */
 static void status(char *out, size_t size, const char *id, const char *who,
@@ -27,9 +28,11 @@ static void status(char *out, size_t size, const char *id, const char *who,
 
 static char *dir, *job, *store;
 
+/* Assert a run succeeded, then release it. */
 static void run_ok(const char *what, struct kt_run r)
 {
 	cr_assert_eq(r.status, 0, "%s: %s%s", what, r.out, r.err);
+	kt_run_free(&r);
 }
 
 static void setup(void)
@@ -62,6 +65,7 @@ static void teardown(void)
 	free(dir);
 	free(job);
 	free(store);
+	KT_ASSERT_NO_LEAKS();
 }
 
 TestSuite(replies, .init = setup, .fini = teardown);
@@ -101,7 +105,7 @@ Test(replies, the_thread_answers_the_requests)
 	kt_write(p2, page);
 	free(p2);
 	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
-	run_ok("collect replies", r);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "replies to requests: 2 granted with the rights hashtag, 1 to read"),
 	          "%s", r.out);
 	kt_run_free(&r);
@@ -127,7 +131,7 @@ Test(replies, the_thread_answers_the_requests)
 	kt_run_free(&r);
 	/* Collecting the same replies again changes nothing. */
 	r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
-	run_ok("collect again", r);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert_null(strstr(r.out, "replies to requests"), "%s", r.out);
 	kt_run_free(&r);
 }
