@@ -3,11 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <search.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "gate.h"
@@ -31,6 +33,8 @@ static void vlog_line(struct kudos_instance *self, int level, const char *fmt, v
 		level = 0;
 	char line[2048];
 	vsnprintf(line, sizeof line, fmt, ap);
+	if (self->progress) /* the bar is drawn again by its next update */
+		kudos_progress_end(self->progress);
 	if (level <= KUDOS_LOG_WARN)
 		fprintf(stderr, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
 	else
@@ -450,13 +454,12 @@ static int host_output_place(struct kudos_instance *self, const char *item_id,
 	return KUDOS_OK;
 }
 
-/* Remember that `path` (absolute, taken) is `item`'s own file. */
-static int note_item_file(struct kudos_instance *self, const struct kudos_item *item,
-                          char *path)
+/* Remember that `path` (absolute, taken) is the item's own file. */
+static int note_item_file(struct kudos_instance *self, const char *item_id, char *path)
 {
 	struct kudos_item_file *grown =
 		realloc(self->item_files, (self->n_item_files + 1) * sizeof *grown);
-	char *id = strdup(item->field[KUDOS_FIELD_ID]);
+	char *id = strdup(item_id);
 	if (grown)
 		self->item_files = grown;
 	if (!grown || !id) {
@@ -481,7 +484,7 @@ static int host_output_write_item(struct kudos_instance *self, const struct kudo
 		free(path);
 		return status;
 	}
-	return note_item_file(self, item, path);
+	return note_item_file(self, item->field[KUDOS_FIELD_ID], path);
 }
 
 static int host_output_keep_item(struct kudos_instance *self, const struct kudos_item *item,
@@ -498,7 +501,101 @@ static int host_output_keep_item(struct kudos_instance *self, const struct kudos
 		free(path);
 		return KUDOS_EINVAL;
 	}
-	return note_item_file(self, item, path);
+	return note_item_file(self, item->field[KUDOS_FIELD_ID], path);
+}
+
+static int cmp_placed(const void *a, const void *b)
+{
+	return strcmp(((const struct kudos_placed *)a)->id, ((const struct kudos_placed *)b)->id);
+}
+
+/* The entry of an item this output's consume() placed, or NULL. */
+static struct kudos_placed *placed_entry(struct kudos_instance *self, const char *item_id)
+{
+	size_t n = strlen(item_id);
+	struct kudos_placed *key = malloc(sizeof *key + n + 1), **hit;
+	if (!key)
+		return NULL;
+	memcpy(key->id, item_id, n + 1);
+	hit = tfind(key, &self->placed_index, cmp_placed);
+	free(key);
+	return hit ? *hit : NULL;
+}
+
+int kudos_instance_place(struct kudos_instance *in, const char *item_id)
+{
+	size_t n = strlen(item_id);
+	struct kudos_placed **grown = realloc(in->placed, (in->n_placed + 1) * sizeof *grown);
+	struct kudos_placed *e = malloc(sizeof *e + n + 1);
+	if (grown)
+		in->placed = grown;
+	if (!grown || !e) {
+		free(e);
+		return -1;
+	}
+	e->left_out = 0;
+	memcpy(e->id, item_id, n + 1);
+	/* An id placed twice (a bug in the gate) keeps its first entry. */
+	struct kudos_placed **slot = tsearch(e, &in->placed_index, cmp_placed);
+	if (!slot || *slot != e) {
+		free(e);
+		return slot ? 0 : -1;
+	}
+	in->placed[in->n_placed++] = e;
+	return 0;
+}
+
+static int host_output_write_item_id(struct kudos_instance *self, const char *item_id,
+                                     const char *relative, const void *data, size_t len)
+{
+	int status;
+	struct kudos_placed *e = item_id ? placed_entry(self, item_id) : NULL;
+	if (!e || e->left_out) {
+		host_set_error(self, "refused to write '%s' for item %s: this output's "
+		               "consume() did not place that item in this render",
+		               relative ? relative : "(null)", item_id ? item_id : "(null)");
+		return KUDOS_EINVAL;
+	}
+	char *path = confined_path(self, relative, &status);
+	if (!path)
+		return status;
+	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
+		free(path);
+		return status;
+	}
+	return note_item_file(self, e->id, path);
+}
+
+static int host_output_leave_out(struct kudos_instance *self, const char *item_id)
+{
+	struct kudos_placed *e = item_id ? placed_entry(self, item_id) : NULL;
+	if (!e) {
+		host_set_error(self, "output_leave_out: this output's consume() did not "
+		               "place item %s", item_id ? item_id : "(null)");
+		return KUDOS_EINVAL;
+	}
+	e->left_out = 1;
+	return KUDOS_OK;
+}
+
+static void host_output_progress(struct kudos_instance *self, int64_t done, int64_t total)
+{
+	self->own_progress = 1;
+	if (self->progress)
+		kudos_progress_bar(self->progress, done, total);
+}
+
+static int host_jobs(struct kudos_instance *self)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (self->jobs > 0)
+		return self->jobs;
+	return cores > 0 ? (int)(cores < 256 ? cores : 256) : 1;
+}
+
+static const char *host_item_excerpt(const struct kudos_item *it)
+{
+	return it ? it->excerpt : NULL;
 }
 
 struct artifact_query {
@@ -709,6 +806,11 @@ const struct kudos_host kudos_host_table = {
 	.item_grant_window = host_item_grant_window,
 	.output_write_report = host_output_write_report,
 	.output_place = host_output_place,
+	.item_excerpt = host_item_excerpt,
+	.jobs = host_jobs,
+	.output_write_item_id = host_output_write_item_id,
+	.output_leave_out = host_output_leave_out,
+	.output_progress = host_output_progress,
 };
 
 /* ---- instances ------------------------------------------------------- */
@@ -771,6 +873,11 @@ int kudos_instance_failed(struct kudos_instance *in, const char *callback, int s
 	                  in->label, in->desc->name, callback, status);
 }
 
+static void noop_free(void *node)
+{
+	(void)node; /* the entries belong to in->placed */
+}
+
 void kudos_instance_free(struct kudos_instance *in)
 {
 	if (!in)
@@ -791,6 +898,10 @@ void kudos_instance_free(struct kudos_instance *in)
 		free(in->placements[i].path);
 	}
 	free(in->placements);
+	tdestroy(in->placed_index, noop_free);
+	for (size_t i = 0; i < in->n_placed; i++)
+		free(in->placed[i]);
+	free(in->placed);
 	free(in->artifact);
 	free(in->ctx);
 	free(in->state_key);

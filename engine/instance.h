@@ -16,6 +16,7 @@
 #include "error.h"
 #include "job.h"
 #include "loader.h"
+#include "progress.h"
 #include "store.h"
 #include "writer.h"
 
@@ -56,6 +57,17 @@ struct kudos_instance {
 	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
+	int jobs;                         /* --jobs; 0: every core */
+	/* The items consume() placed, in order, and a tsearch index of them
+	 * by id, so that files written later by id are checked against it. */
+	struct kudos_placed {
+		int left_out;             /* output_leave_out() */
+		char id[];
+	} **placed;
+	size_t n_placed;
+	void *placed_index;
+	struct kudos_progress *progress;  /* drawn while the output runs */
+	int own_progress;                 /* the plugin reports it itself */
 };
 
 extern const struct kudos_host kudos_host_table;
@@ -75,6 +87,10 @@ int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err);
 /* Store one item the source emitted (transfer full): the writer
  * thread's kudos_writer_fn.  Failures land in in->store_err. */
 int kudos_instance_store_item(void *ud, struct kudos_item *it);
+
+/* Record that consume() placed `item_id`.  RETURN VALUE 0, or -1 out of
+ * memory. */
+int kudos_instance_place(struct kudos_instance *in, const char *item_id);
 
 /* Turn a callback's negative status into err, naming the plugin and
  * quoting its set_error() message. */

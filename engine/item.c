@@ -62,6 +62,8 @@ void kudos_item_free(struct kudos_item *it)
 	free(it->grant.scopes);
 	free(it->grant.evidence);
 	free(it->grant.credit);
+	free(it->excerpt);
+	free(it->excerpt_by);
 	free(it);
 }
 

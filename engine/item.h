@@ -55,6 +55,10 @@ struct kudos_item {
 	struct kudos_grant grant;
 	int has_grant;
 	int64_t collected_at;
+	/* The curator-approved excerpt for this content hash, or NULL; who
+	 * approved it and when. */
+	char *excerpt, *excerpt_by;
+	int64_t excerpt_at;
 };
 
 /* A new item for `source` with `external_id`.  (transfer full) */

@@ -100,6 +100,14 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 			cJSON_AddStringToObject(meta, it->meta[i].key, it->meta[i].value);
 		cJSON *found = it->flag_detail ? cJSON_Parse(it->flag_detail) : NULL;
 		cJSON_AddItemToObject(o, "flag_detail", found ? found : cJSON_CreateObject());
+		if (it->excerpt) {
+			cJSON *e = cJSON_AddObjectToObject(o, "excerpt");
+			cJSON_AddStringToObject(e, "text", it->excerpt);
+			cJSON_AddStringToObject(e, "approved_by", it->excerpt_by);
+			add_time(e, "approved_at", 1, it->excerpt_at);
+		} else {
+			cJSON_AddNullToObject(o, "excerpt");
+		}
 		add_opt(o, "content_hash", f[KUDOS_FIELD_CONTENT_HASH]);
 		add_time(o, "collected_at", 1, it->collected_at);
 	}

@@ -223,9 +223,7 @@ static int output_setup(const struct kudos_job *job, struct kudos_instance *in,
 
 struct placed {
 	struct kudos_instance *in;
-	char **ids;
-	size_t n;
-	long skipped;
+	long consumed, skipped;
 	int status;
 };
 
@@ -233,6 +231,10 @@ static int consume_one(void *ud, const struct kudos_item *it)
 {
 	struct placed *p = ud;
 	int rc = p->in->desc->consume(&kudos_host_table, p->in, p->in->ctx, it);
+	p->consumed++;
+	/* Outputs that finish each item in consume() need not report it. */
+	if (!p->in->own_progress && p->in->progress)
+		kudos_progress_update(p->in->progress, p->consumed);
 	if (rc < 0) {
 		p->status = rc;
 		return 1;
@@ -241,17 +243,27 @@ static int consume_one(void *ud, const struct kudos_item *it)
 		p->skipped++;
 		return 0;
 	}
-	char **ids = realloc(p->ids, (p->n + 1) * sizeof *ids);
-	char *id = strdup(it->field[KUDOS_FIELD_ID]);
-	if (ids)
-		p->ids = ids;
-	if (!ids || !id) {
-		free(id);
+	if (kudos_instance_place(p->in, it->field[KUDOS_FIELD_ID])) {
 		p->status = KUDOS_ENOMEM;
 		return 1;
 	}
-	p->ids[p->n++] = id;
 	return 0;
+}
+
+/* The ids the output placed and did not leave out afterwards (borrowed
+ * from the instance), *n set.  (transfer full) array, or NULL. */
+static char **placed_ids(const struct kudos_instance *in, size_t *n, long *left_out)
+{
+	char **ids = malloc((in->n_placed ? in->n_placed : 1) * sizeof *ids);
+	*n = 0;
+	*left_out = 0;
+	for (size_t i = 0; ids && i < in->n_placed; i++) {
+		if (in->placed[i]->left_out)
+			(*left_out)++;
+		else
+			ids[(*n)++] = in->placed[i]->id;
+	}
+	return ids;
 }
 
 static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib *lib,
@@ -261,7 +273,11 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
                       struct kudos_error *err)
 {
 	struct kudos_instance *in = NULL;
+	struct kudos_progress progress = {0};
 	struct placed p = {0};
+	char **ids = NULL;
+	size_t n_ids = 0;
+	long left_out = 0;
 	int rc = -1;
 	if (kudos_instance_new(lib, job, jp, store, &in, err))
 		return -1;
@@ -270,10 +286,13 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	in->run_time = opts->run_time;
 	in->sources = sources;
 	in->dry_run = opts->dry_run;
+	in->jobs = opts->jobs;
 	if (output_setup(job, in, err) || entry_key(job, in, err))
 		goto done;
 	if (kudos_instance_init(in, err))
 		goto done;
+	kudos_progress_start(&progress, in->label, opts->progress && opts->verbosity > 0);
+	in->progress = &progress;
 	p.in = in;
 	if (kudos_gate_each(store, sources, in->scope, opts->now, consume_one, &p,
 	                    &out->refused, err) < 0)
@@ -289,19 +308,23 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 			goto done;
 		}
 	}
-	if (kudos_publish_settle(store, in, p.ids, p.n, opts->now, td, err))
+	kudos_progress_end(&progress);
+	if (!(ids = placed_ids(in, &n_ids, &left_out))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 		goto done;
-	out->placed = (long)p.n;
-	out->skipped = p.skipped;
+	}
+	if (kudos_publish_settle(store, in, ids, n_ids, opts->now, td, err))
+		goto done;
+	out->placed = (long)n_ids;
+	out->skipped = p.skipped + left_out;
 	if (in->n_written && !(out->first_file = strdup(in->written[0]))) {
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 		goto done;
 	}
 	rc = 0;
 done:
-	for (size_t i = 0; i < p.n; i++)
-		free(p.ids[i]);
-	free(p.ids);
+	kudos_progress_end(&progress);
+	free(ids);
 	kudos_instance_free(in);
 	return rc;
 }

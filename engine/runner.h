@@ -20,6 +20,7 @@ struct kudos_run_opts {
 	int verbosity;                  /* 0 quiet, 1 normal, 2 verbose */
 	int progress;                   /* draw progress on a terminal */
 	int dry_run;                    /* outputs write no files */
+	int jobs;                       /* --jobs: threads an output may use; 0 every core */
 	int64_t now;                    /* the clock, for the gate and audit */
 	int64_t run_time;               /* SOURCE_DATE_EPOCH or the clock */
 	volatile sig_atomic_t *stop;

@@ -107,6 +107,13 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (output, path, item_id)"
 	");"
 	"CREATE INDEX publications_item ON publications (item_id, plugin);",
+	/* 2: curator-approved excerpts, beside the original text and valid
+	 * for the content hash they were made from (store_excerpt.c). */
+	"CREATE TABLE excerpts ("
+	"  item_id TEXT PRIMARY KEY REFERENCES items(id),"
+	"  text TEXT NOT NULL, content_hash TEXT NOT NULL,"
+	"  actor TEXT NOT NULL, at INTEGER NOT NULL"
+	");",
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -532,7 +539,8 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 			}
 			char detail[160];
 			snprintf(detail, sizeof detail, "content hash %.12s -> %.12s", old_hash, hash);
-			if (store_audit_add(s, now, id, actor, "edited_upstream", NULL, NULL, detail, err))
+			if (store_audit_add(s, now, id, actor, "edited_upstream", NULL, NULL, detail, err) ||
+			    store_excerpt_invalidate(s, id, actor, now, err))
 				goto done;
 		}
 		*outcome = found ? KUDOS_UPSERT_UPDATED : KUDOS_UPSERT_NEW;
@@ -558,9 +566,12 @@ done:
 	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
-	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of "     \
+	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"    \
+	" e.text, e.actor, e.at "                                                 \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
-	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
+	" (SELECT max(id) FROM grants WHERE item_id = i.id) "                     \
+	"LEFT JOIN excerpts e ON e.item_id = i.id"                                \
+	" AND e.content_hash = i.content_hash "
 
 static int load_json_parts(struct kudos_item *it, const char *media, const char *meta)
 {
@@ -639,6 +650,13 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
 	                            sqlite3_column_double(st, 33), store_col_text(st, 34)))
 		goto fail;
+	if (sqlite3_column_type(st, 35) != SQLITE_NULL) {
+		it->excerpt = strdup(store_col_text(st, 35));
+		it->excerpt_by = strdup(store_col_text(st, 36));
+		it->excerpt_at = sqlite3_column_int64(st, 37);
+		if (!it->excerpt || !it->excerpt_by)
+			goto fail;
+	}
 	char *credit = kudos_item_credit(it);
 	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
 	free(credit);

@@ -158,6 +158,20 @@ int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err);
 
+/* Excerpts (store_excerpt.c): a curator-approved shortening of an item's
+ * quote (engine/excerpt.c builds and checks it), kept beside the original
+ * and valid only while the item's content hash is `content_hash`: an
+ * upstream edit removes it, audited (kudos_store_upsert).  Setting one
+ * replaces the item's previous excerpt and audits the new text with the
+ * curator as actor.  Call inside a transaction.  RETURN VALUE -1 with
+ * KUDOS_EXIT_INPUT for an unknown id. */
+int kudos_store_set_excerpt(struct kudos_store *s, const char *id, const char *text,
+                            const char *content_hash, const char *actor, int64_t now,
+                            struct kudos_error *err);
+/* Remove the item's excerpt (audited); *cleared says whether it had one. */
+int kudos_store_clear_excerpt(struct kudos_store *s, const char *id, const char *actor,
+                              int64_t now, int *cleared, struct kudos_error *err);
+
 /* Put an author (name or handle, as the items carry it) on the opt-out
  * list: the gate refuses all their items from now on. */
 int kudos_store_optout(struct kudos_store *s, const char *author, const char *actor,

@@ -45,6 +45,10 @@ int store_step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
 int store_audit_add(struct kudos_store *s, int64_t now, const char *item_id,
                     const char *actor, const char *action, const char *from,
                     const char *to, const char *detail, struct kudos_error *err);
+/* Drop an item whose text changed upstream's excerpt, audited with the
+ * source as actor (store_excerpt.c). */
+int store_excerpt_invalidate(struct kudos_store *s, const char *id, const char *actor,
+                             int64_t now, struct kudos_error *err);
 /* Set an item's rights column (store_rights.c); no audit. */
 int store_set_rights(struct kudos_store *s, const char *id, const char *state,
                      struct kudos_error *err);

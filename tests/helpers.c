@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pty.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,11 +92,9 @@ char *kt_read(const char *path)
 	return buf;
 }
 
-struct kt_run kt_kudos_argv(const char *cwd, const char *const *args)
+/* argv for kudos with `args` (transfer full; the strings are borrowed). */
+static char **kudos_argv(const char *const *args)
 {
-	struct kt_run r = {0};
-	char *dir = kt_tmpdir();
-	char *out_path = kt_path(dir, "stdout"), *err_path = kt_path(dir, "stderr");
 	size_t n = 0;
 	while (args[n])
 		n++;
@@ -103,9 +102,14 @@ struct kt_run kt_kudos_argv(const char *cwd, const char *const *args)
 	argv[0] = KT_KUDOS;
 	for (size_t i = 0; i < n; i++)
 		argv[i + 1] = (char *)args[i];
+	return argv;
+}
 
-	/* The child's environment: ours, minus what would make a test depend
-	 * on the machine, plus a fixed SOURCE_DATE_EPOCH. */
+/* The child's environment: ours, minus what would make a test depend on
+ * the machine, plus a fixed SOURCE_DATE_EPOCH.  (transfer full; the
+ * strings are borrowed) */
+static char **kudos_env(void)
+{
 	size_t ne = 0;
 	while (environ[ne])
 		ne++;
@@ -119,6 +123,51 @@ struct kt_run kt_kudos_argv(const char *cwd, const char *const *args)
 	env[k++] = "SOURCE_DATE_EPOCH=1700000000";
 	/* The sentiment lexicon of the tree under test, whichever build. */
 	env[k++] = "KUDOS_DATA_DIR=" KUDOS_SRC_DIR "/engine/curation";
+	return env;
+}
+
+struct kt_run kt_kudos_tty(const char *cwd, const char *const *args)
+{
+	struct kt_run r = {0};
+	char **argv = kudos_argv(args), **env = kudos_env();
+	size_t len = 0;
+	int master, ws;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	cr_assert_neq(pid, -1, "forkpty: %s", strerror(errno));
+	if (pid == 0) {
+		if (cwd && chdir(cwd) != 0)
+			_exit(127);
+		execve(KT_KUDOS, argv, env);
+		_exit(127);
+	}
+	r.out = calloc(1, 1);
+	for (;;) {
+		char chunk[4096];
+		ssize_t got = read(master, chunk, sizeof chunk);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) /* EIO once the child has closed the terminal */
+			break;
+		r.out = realloc(r.out, len + (size_t)got + 1);
+		memcpy(r.out + len, chunk, (size_t)got);
+		len += (size_t)got;
+		r.out[len] = 0;
+	}
+	close(master);
+	cr_assert_eq(waitpid(pid, &ws, 0), pid);
+	r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	r.err = calloc(1, 1);
+	free(argv);
+	free(env);
+	return r;
+}
+
+struct kt_run kt_kudos_argv(const char *cwd, const char *const *args)
+{
+	struct kt_run r = {0};
+	char *dir = kt_tmpdir();
+	char *out_path = kt_path(dir, "stdout"), *err_path = kt_path(dir, "stderr");
+	char **argv = kudos_argv(args), **env = kudos_env();
 
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);

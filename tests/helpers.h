@@ -49,6 +49,9 @@ struct kt_run {
 struct kt_run kt_kudos(const char *cwd, ...);
 /* The same with an explicit argument vector. */
 struct kt_run kt_kudos_argv(const char *cwd, const char *const *argv);
+/* The same on a terminal (a pseudo-terminal): `out` holds everything kudos
+ * wrote to stdout and stderr, as a terminal shows it; `err` is empty. */
+struct kt_run kt_kudos_tty(const char *cwd, const char *const *argv);
 void kt_run_free(struct kt_run *r);
 
 /* A job file in `dir` named job.json with the given JSON text; returns its

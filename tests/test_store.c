@@ -86,7 +86,7 @@ static void sql_exec(const char *sql)
 
 Test(store, schema_is_versioned_and_in_wal_mode)
 {
-	cr_assert_eq(sql_int("PRAGMA user_version"), 1);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
@@ -101,6 +101,21 @@ Test(store, schema_is_versioned_and_in_wal_mode)
 	kudos_item_free(it);
 	kudos_store_close(store);
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
+	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
+}
+
+Test(store, a_store_of_the_first_schema_gains_excerpts_and_keeps_its_items)
+{
+	struct kudos_item *it = make_item("1", "Great");
+	upsert(it);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	store = NULL;
+	/* The schema as the first release left it. */
+	sql_exec("DROP TABLE excerpts; PRAGMA user_version = 1;");
+	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
+	cr_assert_eq(sql_int("SELECT count(*) FROM excerpts"), 0);
 	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
 }
 

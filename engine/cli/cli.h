@@ -33,6 +33,18 @@ struct cli_flag {
 	int *set;                 /* a flag when non-NULL */
 };
 
+/* The values of an option that may be given several times. */
+struct cli_list {
+	const char **v;           /* (transfer full) array; the strings are argv's */
+	int n;
+};
+
+/* Take every "--name VALUE" / "--name=VALUE" out of argv (before "--"),
+ * in order, into `out`, so that cli_parse() sees the rest.  RETURN VALUE
+ * 0, or the exit status after printing what was wrong. */
+int cli_take_all(struct cli *c, int *argc, char **argv, const char *name,
+                 struct cli_list *out);
+
 /* Parse argv (after the command word): global options anywhere, the
  * command's flags, positional arguments into c->args.  RETURN VALUE 0, or
  * 2 after printing what was wrong. */
@@ -76,6 +88,7 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_approve(struct cli *c, int argc, char **argv);
 int cmd_reject(struct cli *c, int argc, char **argv);
+int cmd_excerpt(struct cli *c, int argc, char **argv);
 int cmd_plugins(struct cli *c, int argc, char **argv);
 int cmd_plugin(struct cli *c, int argc, char **argv);
 int cmd_request(struct cli *c, int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "../excerpt.h"
 #include "../item_json.h"
 #include "../text.h"
 #include "cli.h"
@@ -213,6 +214,11 @@ static void show_text(const struct kudos_item *it)
 		}
 	}
 	printf("\n%s\n\n", f[KUDOS_FIELD_TEXT]);
+	if (it->excerpt) {
+		kudos_time_format(it->excerpt_at, t);
+		printf("excerpt, for outputs that cannot hold the whole quote (approved by "
+		       "%s, %s):\n%s\n\n", it->excerpt_by, t, it->excerpt);
+	}
 }
 
 int cmd_show(struct cli *c, int argc, char **argv)
@@ -312,6 +318,91 @@ int cmd_approve(struct cli *c, int argc, char **argv)
 int cmd_reject(struct cli *c, int argc, char **argv)
 {
 	return set_curation(c, argc, argv, "rejected", reject_help);
+}
+
+/* ---- excerpt -------------------------------------------------------------- */
+
+static const char excerpt_help[] =
+	"usage: kudos excerpt ID --text \"PASSAGE … PASSAGE\" [--text PASSAGE]... [--actor NAME]\n"
+	"       kudos excerpt ID --clear [--actor NAME]\n"
+	"\n"
+	"Approve a shorter excerpt of an item's quote for outputs that cannot hold\n"
+	"all of it (a card too small for the quote even at the theme's smallest\n"
+	"size).  An excerpt is made only of the original's own words: passages\n"
+	"copied from `kudos show ID`, in the quote's order, separated by \"…\" (or\n"
+	"\"...\") or given as several --text.  kudos marks with \"…\" where words\n"
+	"were left out.  The original stays as it is, in the store and in every\n"
+	"other output; the excerpt is recorded in the audit trail with you as\n"
+	"the actor, and an edit of the item upstream voids it.\n"
+	"\n"
+	"  --text T     passages to keep (repeatable)\n"
+	"  --clear      remove the item's excerpt\n"
+	"  --actor NAME who approves it (default: your login name)\n";
+
+int cmd_excerpt(struct cli *c, int argc, char **argv)
+{
+	struct cli_list texts = {0};
+	const char *actor = NULL;
+	int clear = 0, changed = 0, in_tx = 0;
+	const struct cli_flag flags[] = {
+		{"clear", NULL, &clear}, {"actor", &actor, NULL}, {0}};
+	struct kudos_error err = {0};
+	struct kudos_store *store = NULL;
+	struct kudos_item *it = NULL;
+	char *excerpt = NULL;
+	int status = cli_take_all(c, &argc, argv, "text", &texts);
+	if (status || (status = cli_parse(c, argc, argv, flags)))
+		goto done;
+	if (c->help) {
+		status = cli_help(excerpt_help);
+		goto done;
+	}
+	if ((status = cli_need_args(c, 1, 1, "kudos excerpt ID --text T... | --clear")))
+		goto done;
+	if (clear == (texts.n > 0)) {
+		fprintf(stderr, "kudos excerpt: give either --text (the passages to keep) or "
+		                "--clear; see `kudos excerpt --help`\n");
+		status = KUDOS_EXIT_INPUT;
+		goto done;
+	}
+	if (cli_open_store(c, NULL, 1, &store, &err) || kudos_store_begin(store, &err))
+		goto fail;
+	in_tx = 1;
+	if (kudos_store_get(store, c->args[0], &it, &err))
+		goto fail;
+	if (clear) {
+		if (kudos_store_clear_excerpt(store, c->args[0], cli_actor(actor), cli_now(),
+		                              &changed, &err))
+			goto fail;
+	} else if (kudos_excerpt_make(c->args[0], it->field[KUDOS_FIELD_TEXT], texts.v,
+	                              (size_t)texts.n, &excerpt, &err) ||
+	           kudos_store_set_excerpt(store, c->args[0], excerpt,
+	                                   it->field[KUDOS_FIELD_CONTENT_HASH], cli_actor(actor),
+	                                   cli_now(), &err)) {
+		goto fail;
+	}
+	if (kudos_store_commit(store, &err))
+		goto fail;
+	in_tx = 0;
+	if (c->verbosity > 0) {
+		if (excerpt)
+			printf("excerpt of %s approved:\n%s\n", c->args[0], excerpt);
+		else
+			printf(changed ? "excerpt of %s removed\n" : "%s had no excerpt\n",
+			       c->args[0]);
+	}
+	status = 0;
+	goto done;
+fail:
+	status = cli_report(&err);
+done:
+	if (in_tx)
+		kudos_store_rollback(store);
+	free(texts.v);
+	free(excerpt);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	return status;
 }
 
 /* ---- export --------------------------------------------------------------- */

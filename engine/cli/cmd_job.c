@@ -14,12 +14,13 @@
 enum { STEP_COLLECT = 1, STEP_CURATE = 2, STEP_RENDER = 4 };
 
 static const char run_help[] =
-	"usage: kudos run JOB.json [--dry-run]\n"
+	"usage: kudos run JOB.json [--dry-run] [--jobs N]\n"
 	"\n"
 	"Collect from every source of the job, apply its curation rules, and\n"
 	"render every output through the render gate.\n"
 	"\n"
 	"  --dry-run           do everything, then save nothing and write no file\n"
+	"  --jobs N            render on at most N threads (default: every core)\n"
 	"  --store PATH        the store (default: the job's \"store\", else ./kudos.db)\n"
 	"  --plugin-path DIRS  folders to search for plugins first (colon-separated)\n"
 	"  -q, -v              quieter, more verbose\n";
@@ -31,7 +32,7 @@ static const char collect_help[] =
 	"job's curation rules.  Outputs are not rendered.  Options as for `kudos run`.\n";
 
 static const char render_help[] =
-	"usage: kudos render JOB.json\n"
+	"usage: kudos render JOB.json [--jobs N]\n"
 	"\n"
 	"Render every output of the job from what the store holds, through the\n"
 	"render gate.  Nothing is collected.  Options as for `kudos run`.\n";
@@ -83,7 +84,8 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 		char cwd[4096];
 		printf("%s: rendered %ld item%s", o->plugin, o->placed, o->placed == 1 ? "" : "s");
 		if (o->skipped)
-			printf(" (%ld more left out by its limit)", o->skipped);
+			printf(" (%ld more left out by the output: a limit, or see its warnings)",
+			       o->skipped);
 		if (o->first_file)
 			printf(" -> %s", shown_path(o->first_file, cwd, sizeof cwd));
 		if (o->refused)
@@ -225,25 +227,40 @@ done:
 static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
 {
 	int dry_run = 0;
-	const struct cli_flag run_flags[] = {{"dry-run", NULL, &dry_run}, {0}};
+	const char *jobs = NULL;
+	const struct cli_flag run_flags[] = {
+		{"dry-run", NULL, &dry_run}, {"jobs", &jobs, NULL}, {0}};
+	const struct cli_flag render_flags[] = {{"jobs", &jobs, NULL}, {0}};
 	struct kudos_error err = {0};
 	struct kudos_job job = {0};
 	struct kudos_registry reg = {0};
 	struct kudos_store *store = NULL;
 	struct kudos_run_report report = {0};
 	int whole_run = steps == (STEP_COLLECT | STEP_CURATE | STEP_RENDER);
-	int status = cli_parse(c, argc, argv, whole_run ? run_flags : NULL);
+	int status = cli_parse(c, argc, argv,
+	                       whole_run ? run_flags : (steps & STEP_RENDER) ? render_flags : NULL);
+	long n_jobs = 0;
 	if (status)
 		return status;
 	if (c->help)
 		return cli_help(help);
 	if ((status = cli_need_args(c, 1, 1, help)))
 		return status;
+	if (jobs) {
+		char *end;
+		n_jobs = strtol(jobs, &end, 10);
+		if (*end || end == jobs || n_jobs < 1 || n_jobs > 256) {
+			fprintf(stderr, "kudos %s: --jobs is \"%s\": give a whole number of "
+			        "threads from 1 to 256\n", c->command, jobs);
+			return KUDOS_EXIT_INPUT;
+		}
+	}
 
 	struct kudos_run_opts opts = {
 		.verbosity = c->verbosity,
 		.progress = 1,
 		.dry_run = dry_run,
+		.jobs = (int)n_jobs,
 		.now = cli_now(),
 		.stop = c->stop,
 	};

@@ -104,6 +104,34 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_flag *flags
 	return 0;
 }
 
+int cli_take_all(struct cli *c, int *argc, char **argv, const char *name,
+                 struct cli_list *out)
+{
+	int kept = 0, i = 0;
+	out->n = 0;
+	if (!(out->v = calloc((size_t)*argc + 1, sizeof *out->v))) {
+		fprintf(stderr, "kudos: out of memory\n");
+		return KUDOS_EXIT_FAIL;
+	}
+	for (; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *v = NULL;
+		if (strncmp(argv[i], "--", 2) != 0 || !match(argv[i], name, &v)) {
+			argv[kept++] = argv[i];
+			continue;
+		}
+		if (!v) {
+			if (i + 1 >= *argc)
+				return usage_error(c, "a value is needed by option", argv[i]);
+			v = argv[++i];
+		}
+		out->v[out->n++] = v;
+	}
+	while (i < *argc)
+		argv[kept++] = argv[i++];
+	*argc = kept;
+	return 0;
+}
+
 int cli_report(const struct kudos_error *err)
 {
 	fprintf(stderr, "kudos: %s\n", err->msg[0] ? err->msg : "failed");

@@ -466,6 +466,45 @@ struct kudos_host {
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
 	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* --- excerpts ----------------------------------------------------- */
+
+	/* The curator-approved excerpt of the item's text (`kudos excerpt`),
+	 * or NULL when there is none for the text as it now stands (an edit
+	 * upstream voids it).  It is made of the original's own words, with
+	 * "…" where words were left out: use it only where the whole text
+	 * cannot fit (a card), never in place of the text elsewhere.
+	 * (transfer none), valid as long as item_get()'s strings. */
+	const char *(*item_excerpt)(const struct kudos_item *item);
+
+	/* --- outputs that render several items at once ------------------- */
+
+	/* How many threads the user lets kudos use (`--jobs N`; by default
+	 * every core online), at least 1: how many items an output may
+	 * render at once.  Threads of the plugin's own never call the host. */
+	int (*jobs)(struct kudos_instance *self);
+	/* As output_write_item, naming the item by its id (KUDOS_FIELD_ID)
+	 * instead of consume()'s pointer, so that an output rendering several
+	 * items at once can write each item's file when it is ready: from a
+	 * later consume() or from flush(), on the callback's thread.  The item
+	 * must be one this output's consume() returned KUDOS_OK for in this
+	 * render.  `item_id` and `data` are (transfer none).  RETURN VALUE as
+	 * output_write_item; KUDOS_EINVAL with the error set for an id this
+	 * output was not given. */
+	int (*output_write_item_id)(struct kudos_instance *self, const char *item_id,
+	                            const char *relative, const void *data, size_t len);
+	/* An item an earlier consume() placed (returned KUDOS_OK) that the
+	 * output left out after all, e.g. its card could not be made: it is
+	 * not recorded as published and counts as left out.  Write no file
+	 * for it.  Call from consume() or flush().  RETURN VALUE KUDOS_OK, or
+	 * KUDOS_EINVAL for an id this output was not given. */
+	int (*output_leave_out)(struct kudos_instance *self, const char *item_id);
+	/* Progress of long work: `done` of `total` items finished (total 0:
+	 * not known yet; it may grow while consume() is still being called).
+	 * kudos draws a bar on a terminal and nothing in a pipe.  Without
+	 * this call it counts consume() calls, which suits outputs that
+	 * finish each item inside consume().  Call on the callback's thread. */
+	void (*output_progress)(struct kudos_instance *self, int64_t done, int64_t total);
 };
 
 #ifdef __cplusplus
