@@ -344,3 +344,57 @@ Test(excerpt, an_edit_upstream_voids_it)
 	kt_run_free(&r);
 	free(job);
 }
+
+Test(excerpt, cards_draw_it_only_when_needed_and_other_outputs_never)
+{
+	char *job = job_with(ORIGINAL), *widget, *side;
+	struct kt_run r = kudos("run", job, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "does not fit"), "an og card at 100 px is too small: %s", r.err);
+	cr_expect(strstr(r.err, "kudos excerpt csv:p1"), "it says what to do: %s", r.err);
+	kt_run_free(&r);
+
+	r = kt_kudos(dir, "excerpt", "csv:p1", "--text",
+	             "Response times dropped by half \xe2\x80\xa6 the best purchase we made this year.",
+	             "--store", "k.db", NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	setenv("KUDOS_CARDS_DEBUG_BOXES", "1", 1);
+	r = kudos("render", job, "-v");
+	unsetenv("KUDOS_CARDS_DEBUG_BOXES");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "the card shows the curator's excerpt"), "%s", r.err);
+	cr_expect(strstr(r.out, "cards-png: rendered 1 item"), "%s", r.out);
+	kt_run_free(&r);
+
+	/* The card: the excerpt, marked; the widget: the whole text. */
+	char *wpath = kt_path(dir, "out/widget.json");
+	widget = kt_read(wpath);
+	free(wpath);
+	cr_assert_not_null(widget);
+	cr_expect(strstr(widget, "three of them wrote to thank us"), "the widget keeps the "
+	          "original");
+	cr_expect_null(strstr(widget, "\xe2\x80\xa6"), "and no excerpt");
+	free(widget);
+	struct kt_run ls = kt_kudos(dir, "show", "csv:p1", "--json", "--store", "k.db", NULL);
+	cJSON *item = cJSON_Parse(ls.out), *pub;
+	const char *card = NULL;
+	cJSON_ArrayForEach(pub, cJSON_GetObjectItem(item, "published"))
+	{
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(pub, "path"));
+		if (path && strstr(path, ".png"))
+			card = path;
+	}
+	cr_assert_not_null(card, "%s", ls.out);
+	cr_assert(asprintf(&side, "%.*s.boxes.json", (int)(strlen(card) - 4), card) > 0);
+	char *text = kt_read(side);
+	cr_assert_not_null(text, "%s", side);
+	cJSON *boxes = cJSON_Parse(text);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(boxes, "excerpt")), "%s", text);
+	cJSON_Delete(boxes);
+	free(text);
+	free(side);
+	cJSON_Delete(item);
+	kt_run_free(&ls);
+	free(job);
+}

@@ -274,45 +274,83 @@ Test(cards, dry_run_writes_no_card)
 	free(job);
 }
 
+/* Quotes in several scripts, with fallback fonts and emoji: what a
+ * renderer might draw differently if it depended on the cards it drew
+ * before. */
+static const char *const scripts =
+	"id,name,role,rating,text,consent,language\n"
+	"s1,Priya Raman,,5,\"It didn't flinch through a Saturday rush \xe2\x98\x95\xef\xb8\x8f\",yes,en\n"
+	"s2,\xd9\x84\xd9\x8a\xd9\x84\xd9\x89,,5,\"\xd8\xa7\xd9\x84\xd9\x82\xd9\x87\xd9\x88"
+	"\xd8\xa9 \xd8\xb1\xd8\xa7\xd8\xa6\xd8\xb9\xd8\xa9\",yes,ar\n"
+	"s3,\xe4\xbd\x90\xe8\x97\xa4,,4,\xe6\xaf\x8e\xe6\x9c\x9d\xe3\x81\x93\xe3\x81\xae"
+	"\xe3\x83\x9f\xe3\x83\xab\xe3\x81\xa7\xe8\xb1\x86\xe3\x82\x92\xe6\x8c\xbd\xe3\x81\x8f"
+	"\xe3\x80\x82,yes,ja\n"
+	"s4,\xd7\xa0\xd7\x95\xd7\xa2\xd7\x94,,4,\"\xd7\x94\xd7\x9e\xd7\x98\xd7\x97\xd7\xa0\xd7\x94"
+	" \xd7\xa9\xd7\x99\xd7\xa0\xd7\xaa\xd7\x94: the espresso is consistent\",yes,he\n"
+	"s5,Sam,,5,\xf0\x9f\x94\xa5\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd \xe0\xb8\x81\xe0\xb8\xb2"
+	"\xe0\xb9\x81\xe0\xb8\x9f\xe0\xb8\xad\xe0\xb8\xa3\xe0\xb9\x88\xe0\xb8\xad\xe0\xb8\xa2,yes,th\n";
+
+/* Every card's bytes, in name order, joined (transfer full), and n. */
+static char *all_cards(size_t *n, size_t *total)
+{
+	char **v = pngs(n), *all = NULL;
+	*total = 0;
+	for (size_t i = 0; i < *n; i++) {
+		struct stat st;
+		char *x = kt_read(v[i]);
+		cr_assert_eq(stat(v[i], &st), 0);
+		all = realloc(all, *total + (size_t)st.st_size);
+		memcpy(all + *total, x, (size_t)st.st_size);
+		*total += (size_t)st.st_size;
+		free(x);
+	}
+	free_list(v);
+	return all;
+}
+
 Test(cards, threads_do_not_change_a_single_byte)
 {
-	char *job1 = csv_job(people, "\"jobs\": 1");
-	struct kt_run r = run("run", job1, NULL);
-	size_t n1, n2;
-	char **a, **b;
+	char *job = csv_job(scripts, NULL), *out = kt_path(dir, "out");
+	struct kt_run r;
+	char *one, *many;
+	size_t n1, n2, len1, len2;
+
+	r = kt_kudos(dir, "run", job, "--plugin-path", KT_PLUGINS, "--jobs", "1", NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kt_run_free(&r);
-	a = pngs(&n1);
-	for (size_t i = 0; i < n1; i++) { /* keep them aside */
-		char *to = NULL;
-		cr_assert(asprintf(&to, "%s.jobs1", a[i]) > 0);
-		cr_assert_eq(rename(a[i], to), 0);
-		free(to);
-	}
-	free(job1);
-	char *job4 = csv_job(people, "\"jobs\": 4");
-	r = run("run", job4, NULL);
+	one = all_cards(&n1, &len1);
+	cr_assert_eq(n1, 5, "five cards");
+	kt_rmtree(out);
+	/* A new store too: nothing kept from the first render. */
+	char *db = kt_path(dir, "k.db");
+	unlink(db);
+	free(db);
+	r = kt_kudos(dir, "run", job, "--plugin-path", KT_PLUGINS, "--jobs", "3", NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	b = pngs(&n2);
-	cr_assert_eq(n1, n2);
-	for (size_t i = 0; i < n2; i++) {
-		char *kept = NULL, *x, *y;
-		struct stat sa, sb;
-		cr_assert(asprintf(&kept, "%s.jobs1", b[i]) > 0);
-		cr_assert_eq(stat(kept, &sa), 0);
-		cr_assert_eq(stat(b[i], &sb), 0);
-		cr_assert_eq(sa.st_size, sb.st_size, "%s differs in size with 4 threads", b[i]);
-		x = kt_read(kept);
-		y = kt_read(b[i]);
-		cr_expect_eq(memcmp(x, y, (size_t)sa.st_size), 0, "%s differs with 4 threads", b[i]);
-		free(x);
-		free(y);
-		free(kept);
-	}
-	free_list(a);
-	free_list(b);
 	kt_run_free(&r);
-	free(job4);
+	many = all_cards(&n2, &len2);
+	cr_assert_eq(n2, n1);
+	cr_expect_eq(len1, len2, "the cards differ in size with 3 threads");
+	cr_expect(len1 == len2 && memcmp(one, many, len1) == 0,
+	          "the cards differ with 3 threads");
+	free(one);
+	free(many);
+	free(out);
+	free(job);
+}
+
+Test(cards, each_card_moves_the_progress_bar_on_a_terminal)
+{
+	char *job = csv_job(people, NULL);
+	const char *argv[] = {"run", job, "--plugin-path", KT_PLUGINS, NULL};
+	struct kt_run t = kt_kudos_tty(dir, argv);
+	cr_assert_eq(t.status, 0, "%s", t.out);
+	cr_expect(strstr(t.out, "outputs[0] (cards-png): ["), "the cards report a bar: %s",
+	          t.out);
+	cr_expect(strstr(t.out, "[####################] 2/2"), "up to the last of the two "
+	          "cards: %s", t.out);
+	kt_run_free(&t);
+	free(job);
 }
 
 /* ---- the job's mistakes ------------------------------------------------- */
@@ -430,6 +468,40 @@ Test(cards, an_edited_item_or_new_credit_re_renders_that_card_only)
 	          "an edited item should re-render its card only:\n%s", r.err);
 	kt_run_free(&r);
 	free(csv);
+	free(store);
+	free(job);
+}
+
+Test(cards, an_excerpt_is_part_of_what_the_card_shows)
+{
+	char *job = csv_job(people, NULL), *store = kt_path(dir, "k.db");
+	setenv("KUDOS_CARDS_DEBUG_BOXES", "1", 1);
+	struct kt_run r = run("run", job, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "excerpt", "csv:p1", "--text", "through a Saturday rush",
+	             "--store", store, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	/* The whole quote fits, so the card still shows it; but what the card
+	 * would show if it did not has changed, so it is made again. */
+	r = run("render", job, "-v");
+	unsetenv("KUDOS_CARDS_DEBUG_BOXES");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "rendered 1 card ") && strstr(r.err, "kept 1 unchanged") &&
+	          strstr(r.err, "0 with the curator's excerpt"), "%s", r.err);
+	kt_run_free(&r);
+	size_t n;
+	char **files = pngs(&n), *side = NULL, *text;
+	cr_assert_eq(n, 2);
+	cr_assert(asprintf(&side, "%.*s.boxes.json", (int)(strlen(files[0]) - 4), files[0]) > 0);
+	text = kt_read(side);
+	cr_assert_not_null(text, "%s", side);
+	cr_expect(strstr(text, "\"id\":\"csv:p1\"") && strstr(text, "\"excerpt\":false"),
+	          "%s", text);
+	free(text);
+	free(side);
+	free_list(files);
 	free(store);
 	free(job);
 }

@@ -3,10 +3,12 @@
  *
  * Contract: nothing here touches the host except cards_plugin.c and
  * cards_item.c, which run on the callback's thread.  Everything else is
- * plain C over these types: fonts and glyphs are prepared on the callback's
- * thread (FreeType faces are not shared across threads), and only the band
- * workers of cards_pool.c run elsewhere, reading finished bitmaps and
- * writing disjoint rows of one canvas.
+ * plain C over these types.  Cards are rendered by the workers of
+ * cards_pool.c, several at once: each worker has its own renderer (a
+ * struct card_env with its own fonts, FreeType and HarfBuzz objects,
+ * glyph cache, canvas and encoder, since FreeType faces must not be shared
+ * across threads) and reads only what is shared read-only: the theme, the
+ * logo, the avatars the callback's thread decoded, the sRGB tables.
  *
  * Lengths in the theme are pixels of a 1080x1080 card; a card of another
  * size scales them by its short side / 1080 (a story card has the square's
@@ -78,7 +80,6 @@ struct font {
 	int strike_ppem;      /* its bitmap size */
 	double ascender, descender; /* in em, descender positive below */
 	int cur_px;           /* size set on ft_face */
-	int roles;            /* found by fontconfig for: 1 regular, 2 bold */
 };
 
 struct fonts {
@@ -90,8 +91,8 @@ struct fonts {
 	int n_chain;          /* f[0..n_chain) are the configured chain */
 	int emoji;            /* index of the colour emoji face, or -1 */
 	int use_fontconfig;
-	uint32_t *miss;       /* code points fontconfig could not cover */
-	size_t n_miss, cap_miss;
+	struct fc_memo *memo; /* fontconfig's answers, by question */
+	size_t n_memo, cap_memo;
 	struct glyph_cache *cache;
 };
 
@@ -101,7 +102,8 @@ void fonts_close(struct fonts *fs);
 /* The face to draw cluster cp[0..n) with: the role's face `prefer` when it
  * has it, else the face of the cluster before (`prev`, or -1), else the
  * chain's first, else fontconfig's best for ctx[0..nctx) (the cluster and
- * what follows in its script). */
+ * what follows in its script).  The answer depends only on the question,
+ * never on the cards rendered before (so every worker draws a card alike). */
 int fonts_pick(struct fonts *fs, int prefer, int prev, const uint32_t *cp, size_t n,
                const uint32_t *ctx, size_t nctx, const char *lang);
 int font_has(struct font *f, uint32_t cp);
@@ -235,46 +237,54 @@ void canvas_band(struct canvas *c, const struct drawlist *d, int y0, int y1);
 
 /* ---- PNG encoding (cards_png_write.c) ------------------------------------ */
 
-struct pool;
-struct png_enc;          /* the compressor and buffers, kept for the run */
+struct png_enc;          /* the compressor and buffers of one renderer */
 struct png_out {
 	unsigned char *data; /* malloc'd */
 	size_t len;
 };
 struct png_enc *png_enc_new(void);
 void png_enc_free(struct png_enc *e);
-/* Filter and compress `c` (rows filtered in bands on `pool`) into a PNG
- * with pHYs at `dpi`.  RETURN VALUE 0, or -1 with msg. */
-int png_encode(struct png_enc *e, struct pool *pool, const struct canvas *c,
-               int dpi, struct png_out *out, char *msg, size_t msg_size);
+/* Filter and compress `c` into a PNG with pHYs at `dpi`.  RETURN VALUE 0,
+ * or -1 with msg. */
+int png_encode(struct png_enc *e, const struct canvas *c, int dpi,
+               struct png_out *out, char *msg, size_t msg_size);
 
 /* ---- worker threads (cards_pool.c) --------------------------------------- */
 
-struct pool *pool_new(int threads);
+struct pool;
+/* `threads` workers (0: none, jobs run inside pool_submit on workers[0]),
+ * worker i running fn(workers[i], job); at most `depth` jobs in flight. */
+struct pool *pool_new(int threads, size_t depth, void (*fn)(void *worker, void *job),
+                      void *const *workers);
 void pool_free(struct pool *p);
 int pool_threads(const struct pool *p);
-/* Run fn(arg, i) for i in [0, n) on the pool and the calling thread;
- * returns when all are done. */
-void pool_run(struct pool *p, int n, void (*fn)(void *arg, int i), void *arg);
+/* Jobs submitted and not taken back yet. */
+size_t pool_pending(const struct pool *p);
+/* RETURN VALUE 0, or -1 when `depth` jobs are pending (take one first). */
+int pool_submit(struct pool *p, void *job);
+/* The oldest pending job once it is done (waiting for it), or NULL when
+ * none is pending; _ready: NULL as well when it is not done yet. */
+void *pool_take(struct pool *p);
+void *pool_take_ready(struct pool *p);
 
 /* ---- one card (cards_card.c, cards_debug.c) ------------------------------ */
 
 struct card_in {         /* one item's content, as the gate handed it over */
 	const char *id, *text, *title, *name, *role, *source, *lang;
+	const char *excerpt;     /* the curator's excerpt, for when text does not fit */
 	int has_rating;
 	double rating, scale;
 	const struct image *avatar; /* RGBA circle, the theme's size; NULL: initials */
 };
 
-struct card_env {        /* what every card of the output shares */
+struct card_env {        /* one renderer: what its cards share */
 	int w, h, dpi;
 	double s;            /* theme px -> card px */
-	const struct theme *theme;
-	struct fonts *fonts;
-	const struct image *logo; /* scaled RGBA, or NULL */
+	const struct theme *theme;   /* shared, read-only */
+	struct fonts *fonts;         /* the renderer's own */
+	const struct image *logo;    /* scaled RGBA, or NULL; shared, read-only */
 	const char *footer;
-	struct pool *pool;
-	struct png_enc *enc;
+	struct png_enc *enc;         /* the renderer's own */
 	unsigned char *canvas_px; /* reused between cards */
 	unsigned char *touched, *stale; /* per row, see struct canvas */
 };
@@ -288,19 +298,21 @@ struct card_parts {      /* where things went, for the debug sidecar */
 struct card_result {
 	struct png_out png;
 	int fitted;          /* 0: the quote does not fit at the minimum size */
+	int excerpt;         /* the curator's excerpt was drawn, not the text */
 	double quote_px;
 	int lines, emergency;
 	size_t notdef;
 	char *boxes_json;    /* when asked for (KUDOS_CARDS_DEBUG_BOXES) */
 };
 
-/* Render one card.  RETURN VALUE 0 (see out->fitted), or -1 with msg. */
+/* Render one card: the whole text when it fits, else in->excerpt when
+ * given and it fits.  RETURN VALUE 0 (see out->fitted), or -1 with msg. */
 int card_render(struct card_env *env, const struct card_in *in, int debug,
                 struct card_result *out, char *msg, size_t msg_size);
 void card_result_free(struct card_result *r);
 /* The sidecar: every glyph's and element's box, as JSON (malloc'd). */
 char *card_boxes_json(const struct card_env *env, const struct card_in *in,
-                      const struct card_parts *p);
+                      const struct card_parts *p, int excerpt);
 
 /* ---- the plugin's state (cards_plugin.c, cards_item.c) ------------------ */
 
@@ -313,8 +325,28 @@ struct avatar_slot {     /* a decoded avatar, kept for items that share it */
 	int64_t size, mtime_ns;
 	struct image im;     /* RGBA circle; px NULL when the file is broken */
 	char *why;           /* why it is broken */
+	int refs;            /* jobs in flight drawing it (callback's thread) */
+	unsigned long used;  /* when it was last asked for, to pick a slot to reuse */
 };
-#define AVATAR_SLOTS 64
+#define AVATAR_SLOTS 64  /* decoded avatars kept beside those cards in flight use */
+/* Cards queued or rendered and not yet written, at most: two per renderer
+ * keep every renderer busy while the callback's thread writes. */
+#define CARDS_IN_FLIGHT(n_env) (2 * (size_t)(n_env) + 2)
+
+/* One card to render: its content (owned copies), and what the renderer
+ * made of it. */
+struct card_job {
+	struct card_in in;
+	char *own[9];        /* the strings `in` points to */
+	struct avatar_slot *av;
+	char name[200];      /* the card's file name */
+	char key[600], fp[300]; /* its cache cursor and fingerprint */
+	int debug;
+	int rc;              /* card_render()'s */
+	struct card_result res;
+	char msg[600];
+	double ms;           /* the renderer's CPU time for it */
+};
 
 struct cards_ctx {
 	/* filled by the host from the config table */
@@ -327,16 +359,20 @@ struct cards_ctx {
 	int ready;
 	int debug;           /* KUDOS_CARDS_DEBUG_BOXES */
 	struct theme theme;
-	struct fonts fonts;
-	struct card_env env;
 	struct image logo_im;
+	struct card_env base_env; /* size, theme, logo: copied into each renderer */
+	struct card_env **env;    /* one renderer per worker (or one, inline) */
+	int n_env;
+	struct pool *pool;
 	uint64_t base[2];    /* fingerprint of what every card shares */
-	struct avatar_slot av[AVATAR_SLOTS];
-	int av_next;
+	struct avatar_slot *av;
+	int n_av;
+	unsigned long av_clock;
 	char **names;        /* file names written this run, and their ids */
 	char **name_ids;
 	size_t n_names, cap_names;
-	long rendered, kept, not_fitted, unmapped, broken, tofu;
+	long consumed, finished; /* for the progress bar */
+	long rendered, kept, not_fitted, by_excerpt, unmapped, broken, tofu;
 	double render_ms;
 	size_t bytes;
 };
@@ -344,7 +380,16 @@ struct cards_ctx {
 /* consume(): one item (cards_item.c). */
 int cards_consume_item(const struct kudos_host *host, struct kudos_instance *self,
                        struct cards_ctx *cx, const struct kudos_item *item);
+/* flush(): take back every card still being rendered, write them. */
+int cards_finish(const struct kudos_host *host, struct kudos_instance *self,
+                 struct cards_ctx *cx);
+/* The worker's job: render one card (any thread). */
+void cards_render_job(void *env, void *job);
+void card_job_free(struct card_job *j);
 void cards_avatars_free(struct cards_ctx *cx);
+/* A renderer of its own for one worker.  RETURN VALUE NULL with msg. */
+struct card_env *cards_env_new(const struct cards_ctx *cx, char *msg, size_t msg_size);
+void cards_env_free(struct card_env *e);
 
 /* ---- small helpers (cards_util.c) ---------------------------------------- */
 

@@ -6,9 +6,11 @@
  * platform) and the footer; the logo at the top; and in the space between,
  * the decorative quote mark and the quote, centred as a group.  The quote
  * is sized by text_fit() between the theme's maximum and minimum: it is
- * never cut, and when it cannot fit at the minimum, out->fitted is 0 and
- * no PNG is made.  A right-to-left quote mirrors the card.  Drawing runs in
- * bands on the pool; nothing here calls the host.
+ * never cut.  When it cannot fit at the minimum, the curator's excerpt
+ * (the original's own words, "…" where words were left out) is tried the
+ * same way; when neither fits, out->fitted is 0 and no PNG is made.  A
+ * right-to-left quote mirrors the card.  Runs on any thread, with the
+ * renderer's own fonts and buffers; nothing here calls the host.
  */
 #include "cards.h"
 
@@ -105,20 +107,6 @@ static int add_laid(struct drawlist *d, const struct laid *l, struct rgb c)
 		                 &l->g[i].g->im, l->g[i].x, l->g[i].y, c) < 0)
 			return -1;
 	return 0;
-}
-
-struct band_job {
-	struct canvas *c;
-	const struct drawlist *d;
-	int bands;
-};
-
-static void band(void *arg, int i)
-{
-	struct band_job *j = arg;
-	int y0 = (int)((long)j->c->h * i / j->bands);
-	int y1 = (int)((long)j->c->h * (i + 1) / j->bands);
-	canvas_band(j->c, j->d, y0, y1);
 }
 
 /* The author block, bottom-aligned at `bottom`.  RETURN VALUE its top. */
@@ -299,6 +287,21 @@ static void parts_free(struct card_parts *p)
 	laid_free(&p->footer);
 }
 
+/* The title (when shown) and `body`, shaped.  NULL when out of memory. */
+static struct text *quote_text(struct card_env *e, const struct card_in *in,
+                               const char *body)
+{
+	const struct theme *t = e->theme;
+	struct text *q = text_new(in->lang);
+	if (q == NULL || (t->show_title && in->title && *in->title &&
+	                  text_add(q, e->fonts, in->title, e->fonts->bold) < 0) ||
+	    text_add(q, e->fonts, body, e->fonts->regular) < 0) {
+		text_free(q);
+		return NULL;
+	}
+	return q;
+}
+
 int card_render(struct card_env *e, const struct card_in *in, int debug,
                 struct card_result *out, char *msg, size_t msg_size)
 {
@@ -306,18 +309,15 @@ int card_render(struct card_env *e, const struct card_in *in, int debug,
 	struct card_parts p;
 	struct drawlist d = {0};
 	struct image badge = {0};
-	struct text *q = text_new(in->lang);
+	struct text *q = quote_text(e, in, in->text);
 	struct canvas c = {e->w, e->h, t->corner_radius > 0 ? 4 : 3, NULL,
 	                   t->background, t->corner_radius * e->s, NULL, NULL};
-	struct band_job job;
 	int m = (int)lround(t->margin * e->s), top = m, bottom = e->h - m, rc = -1;
 	int fitted = 0;
 
 	memset(&p, 0, sizeof p);
 	memset(out, 0, sizeof *out);
-	if (q == NULL || (t->show_title && in->title && *in->title &&
-	                  text_add(q, e->fonts, in->title, e->fonts->bold) < 0) ||
-	    text_add(q, e->fonts, in->text, e->fonts->regular) < 0)
+	if (q == NULL)
 		goto nomem;
 	p.notdef = text_notdef(q);
 	if (e->footer && *e->footer) {
@@ -345,6 +345,18 @@ int card_render(struct card_env *e, const struct card_in *in, int debug,
 	}
 	if (quote_block(e, q, top, bottom, &p, &d, &fitted) < 0)
 		goto nomem;
+	if (!fitted && in->excerpt && *in->excerpt) {
+		/* The excerpt, in the same place, on the same terms. */
+		text_free(q);
+		laid_free(&p.quote);
+		laid_free(&p.mark);
+		if ((q = quote_text(e, in, in->excerpt)) == NULL)
+			goto nomem;
+		p.notdef += text_notdef(q);
+		if (quote_block(e, q, top, bottom, &p, &d, &fitted) < 0)
+			goto nomem;
+		out->excerpt = fitted;
+	}
 	out->notdef = p.notdef;
 	out->fitted = fitted;
 	out->quote_px = p.quote.px;
@@ -366,11 +378,10 @@ int card_render(struct card_env *e, const struct card_in *in, int debug,
 	c.touched = e->touched;
 	c.stale = e->stale;
 	canvas_touch(&c, &d, e->touched);
-	job = (struct band_job){&c, &d, pool_threads(e->pool) * 2};
-	pool_run(e->pool, job.bands, band, &job);
-	if (png_encode(e->enc, e->pool, &c, e->dpi, &out->png, msg, msg_size) < 0)
+	canvas_band(&c, &d, 0, c.h);
+	if (png_encode(e->enc, &c, e->dpi, &out->png, msg, msg_size) < 0)
 		goto done;
-	if (debug && (out->boxes_json = card_boxes_json(e, in, &p)) == NULL)
+	if (debug && (out->boxes_json = card_boxes_json(e, in, &p, out->excerpt)) == NULL)
 		goto nomem;
 	rc = 0;
 	goto done;

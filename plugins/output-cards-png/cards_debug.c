@@ -5,6 +5,7 @@
  *
  * Contract: card_boxes_json() returns a JSON document (malloc'd):
  *   {"card": [w, h], "quote_px": 44, "lines": 6, "emergency": false,
+ *    "excerpt": false (true: the curator's excerpt was drawn),
  *    "notdef": 0, "text_box": [x0, y0, x1, y1],
  *    "quote": [[x0, y0, x1, y1, "font file name"], ...],
  *    "mark": [...], "name": [...], "role": [...], "meta": [...],
@@ -44,7 +45,7 @@ static cJSON *glyphs_json(const struct card_env *e, const struct laid *l)
 }
 
 char *card_boxes_json(const struct card_env *e, const struct card_in *in,
-                      const struct card_parts *p)
+                      const struct card_parts *p, int excerpt)
 {
 	cJSON *doc = cJSON_CreateObject();
 	int wh[2] = {e->w, e->h};
@@ -57,6 +58,7 @@ char *card_boxes_json(const struct card_env *e, const struct card_in *in,
 	cJSON_AddNumberToObject(doc, "quote_px", p->quote.px);
 	cJSON_AddNumberToObject(doc, "lines", p->quote.lines);
 	cJSON_AddBoolToObject(doc, "emergency", p->quote.emergency);
+	cJSON_AddBoolToObject(doc, "excerpt", excerpt);
 	cJSON_AddNumberToObject(doc, "notdef", (double)p->notdef);
 	cJSON_AddItemToObject(doc, "text_box", box_json(&p->text_box));
 	cJSON_AddItemToObject(doc, "quote", glyphs_json(e, &p->quote));

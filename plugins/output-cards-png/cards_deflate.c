@@ -8,7 +8,7 @@
  * rows are cut into segments: runs of at least ZERO_RUN identical rows,
  * whose compressed form depends only on their count and width and is
  * cached for the run, and the content between them, compressed by
- * libdeflate on the worker pool (several cores share one card).  Each
+ * libdeflate.  Each
  * segment is a raw deflate stream made joinable the way zlib's
  * examples/gzjoin.c joins streams: inflate(Z_BLOCK) walks its blocks to
  * the last one, whose BFINAL bit is cleared, and an empty stored block
@@ -19,13 +19,12 @@
 #include "cards.h"
 
 #include <libdeflate.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #define ZERO_RUN 8        /* shorter runs of identical rows stay in content */
-#define MAX_SEGMENT 48    /* rows: long content is split for the threads */
+#define MAX_SEGMENT 48    /* rows: long content is split (measured: no larger) */
 #define CACHE 64
 #define JUNK 65536
 
@@ -44,10 +43,7 @@ struct zcached {
 };
 
 struct zenc {
-	int level;
-	pthread_mutex_t mu;
-	struct libdeflate_compressor **comp;
-	int *busy, ncomp;
+	struct libdeflate_compressor *comp;
 	struct zseg *seg;
 	size_t nseg, capseg;
 	struct zcached cache[CACHE];
@@ -56,18 +52,12 @@ struct zenc {
 	size_t row_bytes;
 };
 
-struct zenc *zenc_new(int level, int threads)
+struct zenc *zenc_new(int level)
 {
 	struct zenc *z = calloc(1, sizeof *z);
 	if (z == NULL)
 		return NULL;
-	z->level = level;
-	z->ncomp = threads < 1 ? 1 : threads;
-	z->comp = calloc((size_t)z->ncomp, sizeof *z->comp);
-	z->busy = calloc((size_t)z->ncomp, sizeof *z->busy);
-	if (z->comp == NULL || z->busy == NULL || pthread_mutex_init(&z->mu, NULL)) {
-		free(z->comp);
-		free(z->busy);
+	if ((z->comp = libdeflate_alloc_compressor(level)) == NULL) {
 		free(z);
 		return NULL;
 	}
@@ -78,15 +68,11 @@ void zenc_free(struct zenc *z)
 {
 	if (z == NULL)
 		return;
-	for (int i = 0; i < z->ncomp; i++)
-		libdeflate_free_compressor(z->comp[i]);
+	libdeflate_free_compressor(z->comp);
 	for (size_t i = 0; i < z->capseg; i++)
 		free(z->seg[i].buf);
 	for (int i = 0; i < CACHE; i++)
 		free(z->cache[i].data);
-	pthread_mutex_destroy(&z->mu);
-	free(z->comp);
-	free(z->busy);
 	free(z->seg);
 	free(z);
 }
@@ -148,57 +134,25 @@ done:
 	return rc;
 }
 
-static struct libdeflate_compressor *take(struct zenc *z, int *slot)
+static void seg_run(struct zenc *z, size_t i)
 {
-	struct libdeflate_compressor *c = NULL;
-	pthread_mutex_lock(&z->mu);
-	for (int i = 0; i < z->ncomp; i++)
-		if (!z->busy[i]) {
-			if (z->comp[i] == NULL)
-				z->comp[i] = libdeflate_alloc_compressor(z->level);
-			if (z->comp[i]) {
-				z->busy[i] = 1;
-				c = z->comp[i];
-				*slot = i;
-			}
-			break;
-		}
-	pthread_mutex_unlock(&z->mu);
-	return c;
-}
-
-static void give_back(struct zenc *z, int slot)
-{
-	pthread_mutex_lock(&z->mu);
-	z->busy[slot] = 0;
-	pthread_mutex_unlock(&z->mu);
-}
-
-static void seg_run(void *arg, int i)
-{
-	struct zenc *z = arg;
 	struct zseg *sg = &z->seg[i];
 	const unsigned char *in = z->raw + sg->r0 * z->row_bytes;
 	size_t n = (sg->r1 - sg->r0) * z->row_bytes, bound;
-	struct libdeflate_compressor *c;
-	int slot = 0;
 
 	sg->ok = 0;
 	if (sg->cached) {
 		sg->ok = 1;
 		return;
 	}
-	if ((c = take(z, &slot)) == NULL)
-		return;
-	bound = libdeflate_deflate_compress_bound(c, n) + 8;
+	bound = libdeflate_deflate_compress_bound(z->comp, n) + 8;
 	if (bound > sg->cap) {
 		free(sg->buf);
 		sg->buf = malloc(bound);
 		sg->cap = sg->buf ? bound : 0;
 	}
 	if (sg->buf)
-		sg->len = libdeflate_deflate_compress(c, in, n, sg->buf, sg->cap - 8);
-	give_back(z, slot);
+		sg->len = libdeflate_deflate_compress(z->comp, in, n, sg->buf, sg->cap - 8);
 	sg->ok = sg->buf && sg->len > 0 && make_joinable(sg->buf, &sg->len) == 0;
 }
 
@@ -278,7 +232,7 @@ static int cut(struct zenc *z, const unsigned char *same, size_t rows)
 	return 0;
 }
 
-size_t zstream_build(struct zenc *z, struct pool *pool, const unsigned char *raw,
+size_t zstream_build(struct zenc *z, const unsigned char *raw,
                      size_t row_bytes, size_t rows, const unsigned char *same,
                      unsigned char **out)
 {
@@ -290,7 +244,8 @@ size_t zstream_build(struct zenc *z, struct pool *pool, const unsigned char *raw
 	z->row_bytes = row_bytes;
 	if (rows == 0 || cut(z, same, rows) < 0)
 		return 0;
-	pool_run(pool, (int)z->nseg, seg_run, z);
+	for (size_t i = 0; i < z->nseg; i++)
+		seg_run(z, i);
 	for (size_t i = 0; i < z->nseg; i++) {
 		struct zseg *sg = &z->seg[i];
 		if (!sg->ok)

@@ -12,8 +12,10 @@
  * asks for emoji presentation (an emoji character, U+FE0F, a ZWJ sequence,
  * a flag) goes to the colour emoji face first.  The decorative quote mark
  * has its own face (Noto Serif Bold where installed), outside the chain.
- * Call from the callback's
- * thread only.
+ * fontconfig's answers are remembered by question, and a face is picked
+ * only from the question's answer, never from faces earlier cards needed:
+ * a card looks the same whichever renderer draws it, after whichever
+ * cards.  A struct fonts belongs to one thread (one renderer).
  */
 #include "cards.h"
 
@@ -40,7 +42,12 @@ static const char *const default_fallback[] = {
 	NOTO "NotoSansArabic-Regular.ttf", NOTO "NotoSansHebrew-Regular.ttf",
 	NOTO "NotoColorEmoji.ttf", DEJAVU "DejaVuSans.ttf", NULL};
 
-static int fc_users; /* instances using fontconfig; FcFini at the last */
+static int fc_users; /* renderers using fontconfig; FcFini at the last */
+
+struct fc_memo {
+	uint64_t question;   /* code point, weight, language and context */
+	int face;            /* -1: fontconfig has nothing for it */
+};
 
 static struct font *font_load(struct fonts *fs, const char *file, int index,
                               char *msg, size_t msg_size)
@@ -227,8 +234,9 @@ void fonts_close(struct fonts *fs)
 	if (fs->ft_lib)
 		FT_Done_FreeType(fs->ft_lib);
 	fs->ft_lib = NULL;
-	free(fs->miss);
-	fs->miss = NULL;
+	free(fs->memo);
+	fs->memo = NULL;
+	fs->n_memo = fs->cap_memo = 0;
 	if (fs->use_fontconfig && --fc_users == 0)
 		FcFini();
 	fs->use_fontconfig = 0;
@@ -289,10 +297,23 @@ static int covers(struct font *f, const uint32_t *cp, size_t n)
 	return 1;
 }
 
+static uint64_t question(uint32_t cp, const uint32_t *ctx, size_t nctx, const char *lang,
+                         int bold)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, &cp, sizeof cp);
+	h = fnv1a(h, &bold, sizeof bold);
+	if (lang)
+		h = fnv1a(h, lang, strlen(lang));
+	for (size_t i = 0; i < nctx; i++)
+		if (!ignorable(ctx[i]))
+			h = fnv1a(h, &ctx[i], sizeof ctx[i]);
+	return h;
+}
+
 /* Ask fontconfig for a face with `cp` and as many as it can of ctx[0..nctx)
  * (the rest of the word's script run, so that a word is not split across
  * faces that each have part of the script); add it.  RETURN VALUE its index
- * or -1 (none; remembered so the question is asked once per run). */
+ * or -1 (none).  Each question is asked once per renderer. */
 static int fc_find(struct fonts *fs, uint32_t cp, const uint32_t *ctx, size_t nctx,
                    const char *lang, int bold)
 {
@@ -301,11 +322,12 @@ static int fc_find(struct fonts *fs, uint32_t cp, const uint32_t *ctx, size_t nc
 	FcResult r;
 	FcChar8 *file = NULL;
 	int index = 0, found = -1;
+	uint64_t q = question(cp, ctx, nctx, lang, bold);
 	char msg[300];
 
-	for (size_t i = 0; i < fs->n_miss; i++)
-		if (fs->miss[i] == (cp | (bold ? 0x80000000u : 0)))
-			return -1;
+	for (size_t i = 0; i < fs->n_memo; i++)
+		if (fs->memo[i].question == q)
+			return fs->memo[i].face;
 	pat = FcPatternCreate();
 	cs = FcCharSetCreate();
 	if (pat == NULL || cs == NULL) {
@@ -331,23 +353,19 @@ static int fc_find(struct fonts *fs, uint32_t cp, const uint32_t *ctx, size_t nc
 		found = add_font(fs, (const char *)file, index, msg, sizeof msg);
 		if (found >= 0 && !font_has(fs->f[found], cp))
 			found = -1;
-		if (found >= 0) /* the role it was found for */
-			fs->f[found]->roles |= bold ? 2 : 1;
 	}
 	FcPatternDestroy(m);
 	FcPatternDestroy(pat);
 	FcCharSetDestroy(cs);
-	if (found < 0) {
-		if (fs->n_miss == fs->cap_miss) {
-			size_t cap = fs->cap_miss ? fs->cap_miss * 2 : 16;
-			uint32_t *v = realloc(fs->miss, cap * sizeof *v);
-			if (v == NULL)
-				return -1;
-			fs->miss = v;
-			fs->cap_miss = cap;
-		}
-		fs->miss[fs->n_miss++] = cp | (bold ? 0x80000000u : 0);
+	if (fs->n_memo == fs->cap_memo) {
+		size_t cap = fs->cap_memo ? fs->cap_memo * 2 : 16;
+		struct fc_memo *v = realloc(fs->memo, cap * sizeof *v);
+		if (v == NULL)
+			return found; /* asked again next time */
+		fs->memo = v;
+		fs->cap_memo = cap;
 	}
+	fs->memo[fs->n_memo++] = (struct fc_memo){q, found};
 	return found;
 }
 
@@ -369,19 +387,17 @@ int fonts_pick(struct fonts *fs, int prefer, int prev, const uint32_t *cp, size_
 		if (i != prefer && i != fs->regular && i != fs->bold && i != fs->emoji &&
 		    i != fs->mark && covers(fs->f[i], cp, n))
 			return i;
-	for (int i = fs->n_chain; i < fs->n; i++) /* fontconfig's, same weight */
-		if ((fs->f[i]->roles & role) && covers(fs->f[i], cp, n))
-			return i;
 	if (fs->emoji >= 0 && covers(fs->f[fs->emoji], cp, n))
 		return fs->emoji;
 	if (prefer != fs->regular && covers(fs->f[fs->regular], cp, n))
 		return fs->regular;
-	if (fs->use_fontconfig && !ignorable(cp[0]) &&
-	    (found = fc_find(fs, cp[0], ctx, nctx, lang, role == 2)) >= 0 &&
-	    covers(fs->f[found], cp, n))
-		return found;
-	for (int i = fs->n_chain; i < fs->n; i++) /* any weight */
-		if (covers(fs->f[i], cp, n))
-			return i;
+	if (!fs->use_fontconfig || ignorable(cp[0]))
+		return prefer;
+	/* The same weight, else the other. */
+	for (int w = 0; w < 2; w++) {
+		found = fc_find(fs, cp[0], ctx, nctx, lang, (role == 2) != (w == 1));
+		if (found >= 0 && covers(fs->f[found], cp, n))
+			return found;
+	}
 	return prefer;
 }

@@ -1,24 +1,31 @@
 /*
- * One item: its card's name, the cache check, the avatar, rendering and
- * writing.  Runs in consume(), on the callback's thread: every host call
- * of the plugin is made here or in cards_plugin.c.
+ * One item: its card's name, the cache check, the avatar, queueing it for
+ * a renderer, and writing the finished card.  consume() and flush() run on
+ * the callback's thread: every host call of the plugin is made here or in
+ * cards_plugin.c; cards_render_job() runs on a worker and calls nothing of
+ * the host.
  *
  * Contract:
  *  - The card is named from the item id, sanitised (cards_util.c), and
- *    written with output_write_item, so the host records it as the item's
- *    and deletes it when the item may no longer be shown.
+ *    written with output_write_item_id once rendered (in a later consume()
+ *    or in flush(), in the order the items came), so the host records it
+ *    as the item's and deletes it when the item may no longer be shown.
  *  - Cache: a fingerprint of everything the card shows (the renderer's
  *    version, size, DPI, theme, fonts, logo and footer; the item's content
- *    hash, credit and the fields drawn; the avatar file's size and time) is
- *    kept per item with cursor_set.  When it is unchanged and the file is
- *    still there (output_keep_item), the card is kept and not rendered.
+ *    hash, credit, the fields drawn and the curator's excerpt; the avatar
+ *    file's size and time) is kept per item with cursor_set.  When it is
+ *    unchanged and the file is still there (output_keep_item), the card is
+ *    kept and not rendered.
  *  - Avatars: the item's avatar, through the job's avatar_map when it is
  *    a URL (nothing is fetched); a local path is read relative to the job
- *    file.  Missing, broken or oversized files give an initials badge and
- *    a warning naming the item and the file.
- *  - A quote that does not fit even at the theme's minimum size makes no
- *    card: a warning names the item and what to do, and consume() returns
- *    KUDOS_SKIP.
+ *    file.  Each file is decoded once, on the callback's thread, and lent
+ *    to the renderers.  Missing, broken or oversized files give an initials
+ *    badge and a warning naming the item and the file.
+ *  - A quote that does not fit even at the theme's minimum size is drawn
+ *    from the curator's excerpt (kudos excerpt) when there is one that
+ *    fits; otherwise no card is made: a warning names the item and what to
+ *    do, and the item is left out (output_leave_out).
+ *  - Progress: one step per card kept or written (output_progress).
  */
 #include "cards.h"
 
@@ -31,6 +38,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
@@ -38,12 +46,14 @@ static const char *nonempty(const char *s)
 
 void cards_avatars_free(struct cards_ctx *cx)
 {
-	for (int i = 0; i < AVATAR_SLOTS; i++) {
+	for (int i = 0; i < cx->n_av; i++) {
 		free(cx->av[i].path);
 		free(cx->av[i].why);
 		image_free(&cx->av[i].im);
-		memset(&cx->av[i], 0, sizeof cx->av[i]);
 	}
+	free(cx->av);
+	cx->av = NULL;
+	cx->n_av = 0;
 	for (size_t i = 0; i < cx->n_names; i++) {
 		free(cx->names[i]);
 		free(cx->name_ids[i]);
@@ -83,11 +93,28 @@ static char *avatar_path(const struct kudos_host *host, struct kudos_instance *s
 	return out;
 }
 
-/* The avatar slot for `path` at `st`, decoding it on first use. */
+/* A slot to decode a new avatar into: the one used longest ago that no
+ * card in flight draws.  The slots are allocated once, more than the
+ * cards that can be in flight, so there always is one and a job's pointer
+ * to its slot stays valid. */
+static struct avatar_slot *avatar_slot(struct cards_ctx *cx)
+{
+	struct avatar_slot *best = NULL;
+
+	for (int i = 0; i < cx->n_av; i++) {
+		struct avatar_slot *a = &cx->av[i];
+		if (a->refs == 0 && (best == NULL || a->used < best->used))
+			best = a;
+	}
+	return best;
+}
+
+/* The avatar slot for `path` at `st`, decoding it on first use.  The
+ * caller takes a reference (refs++). */
 static struct avatar_slot *avatar_get(struct cards_ctx *cx, const char *path,
                                       const struct stat *st)
 {
-	int dia = (int)(cx->theme.avatar_size * cx->env.s + 0.5);
+	int dia = (int)(cx->theme.avatar_size * cx->base_env.s + 0.5);
 	int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	struct avatar_slot *a;
 	unsigned char *data = NULL;
@@ -95,14 +122,26 @@ static struct avatar_slot *avatar_get(struct cards_ctx *cx, const char *path,
 	struct image full = {0};
 	char msg[400];
 
-	for (int i = 0; i < AVATAR_SLOTS; i++) {
+	if (cx->av == NULL) {
+		/* Every card in flight holds at most one slot, so this many
+		 * always leaves one free. */
+		cx->n_av = AVATAR_SLOTS + (int)CARDS_IN_FLIGHT(cx->n_env) + 1;
+		if ((cx->av = calloc((size_t)cx->n_av, sizeof *cx->av)) == NULL) {
+			cx->n_av = 0;
+			return NULL;
+		}
+	}
+	cx->av_clock++;
+	for (int i = 0; i < cx->n_av; i++) {
 		a = &cx->av[i];
 		if (a->path && strcmp(a->path, path) == 0 && a->size == st->st_size &&
-		    a->mtime_ns == mt)
+		    a->mtime_ns == mt) {
+			a->used = cx->av_clock;
 			return a;
+		}
 	}
-	a = &cx->av[cx->av_next];
-	cx->av_next = (cx->av_next + 1) % AVATAR_SLOTS;
+	if ((a = avatar_slot(cx)) == NULL)
+		return NULL;
 	free(a->path);
 	free(a->why);
 	image_free(&a->im);
@@ -110,6 +149,7 @@ static struct avatar_slot *avatar_get(struct cards_ctx *cx, const char *path,
 	a->path = strdup(path);
 	a->size = st->st_size;
 	a->mtime_ns = mt;
+	a->used = cx->av_clock;
 	if (a->path == NULL)
 		return NULL;
 	if (read_file(path, 64u << 20, &data, &len, msg, sizeof msg) == 0 &&
@@ -180,6 +220,7 @@ static int keep(const struct kudos_host *host, struct kudos_instance *self,
 	return host->output_keep_item(self, item, side) == KUDOS_OK;
 }
 
+
 static size_t chars(const char *s)
 {
 	size_t n = 0;
@@ -188,49 +229,186 @@ static size_t chars(const char *s)
 	return n;
 }
 
-static double now_ms(void)
+static double cpu_ms(void)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-static int write_card(const struct kudos_host *host, struct kudos_instance *self,
-                      struct cards_ctx *cx, const struct kudos_item *item,
-                      const char *id, const char *name, const struct card_result *r)
+void card_job_free(struct card_job *j)
 {
-	int rc = host->output_write_item(self, item, name, r->png.data, r->png.len);
+	if (j == NULL)
+		return;
+	for (size_t i = 0; i < sizeof j->own / sizeof j->own[0]; i++)
+		free(j->own[i]);
+	if (j->av)
+		j->av->refs--;
+	card_result_free(&j->res);
+	free(j);
+}
+
+void cards_render_job(void *env, void *vjob)
+{
+	struct card_job *j = vjob;
+	double t0 = cpu_ms();
+
+	j->rc = card_render(env, &j->in, j->debug, &j->res, j->msg, sizeof j->msg);
+	j->ms = cpu_ms() - t0;
+}
+
+static void progress(const struct kudos_host *host, struct kudos_instance *self,
+                     struct cards_ctx *cx)
+{
+	if (KUDOS_HOST_HAS(host, output_progress))
+		host->output_progress(self, cx->finished, cx->consumed);
+}
+
+/* A card came back from its renderer: write it, or say why there is none.
+ * Takes the job. */
+static int retire(const struct kudos_host *host, struct kudos_instance *self,
+                  struct cards_ctx *cx, struct card_job *j)
+{
+	const struct card_result *r = &j->res;
+	const char *id = j->in.id;
+	int rc = KUDOS_OK;
+
+	cx->finished++;
+	if (j->rc < 0) {
+		host->set_error(self, "item %s: %s", id, j->msg);
+		rc = KUDOS_ENOMEM;
+		goto done;
+	}
+	cx->render_ms += j->ms;
+	if (!r->fitted) {
+		cx->not_fitted++;
+		if (j->in.excerpt)
+			host->log(self, KUDOS_LOG_WARN, "item %s: neither the quote (%zu "
+			          "characters) nor its excerpt (%zu) fits a %dx%d card even at "
+			          "the theme's smallest size (quote_min %g px), and a quote is "
+			          "never cut: no card was made for it; approve a shorter excerpt "
+			          "(kudos excerpt %s --text \"...\"), use a larger preset "
+			          "(\"story\", \"a5\") or lower the theme's quote_min", id,
+			          chars(j->in.text), chars(j->in.excerpt), cx->base_env.w,
+			          cx->base_env.h, cx->theme.quote_min, id);
+		else
+			host->log(self, KUDOS_LOG_WARN, "item %s: the quote (%zu characters) "
+			          "does not fit a %dx%d card even at the theme's smallest size "
+			          "(quote_min %g px), and a quote is never cut: no card was made "
+			          "for it; use a larger preset (\"story\", \"a5\"), lower the "
+			          "theme's quote_min, or approve an excerpt of its own words "
+			          "(kudos excerpt %s --text \"first words … last words\")", id,
+			          chars(j->in.text), cx->base_env.w, cx->base_env.h,
+			          cx->theme.quote_min, id);
+		rc = host->output_leave_out(self, id);
+		goto done;
+	}
+	if (r->excerpt) {
+		cx->by_excerpt++;
+		host->log(self, KUDOS_LOG_INFO, "item %s: the whole quote does not fit; the "
+		          "card shows the curator's excerpt", id);
+	}
+	if (r->notdef)
+		cx->tofu++;
+	rc = host->output_write_item_id(self, id, j->name, r->png.data, r->png.len);
 	if (rc == KUDOS_OK && r->boxes_json) {
 		char side[300];
-		snprintf(side, sizeof side, "%.*s.boxes.json", (int)(strlen(name) - 4), name);
-		rc = host->output_write_item(self, item, side, r->boxes_json,
-		                             strlen(r->boxes_json));
+		snprintf(side, sizeof side, "%.*s.boxes.json", (int)(strlen(j->name) - 4),
+		         j->name);
+		rc = host->output_write_item_id(self, id, side, r->boxes_json,
+		                                strlen(r->boxes_json));
 	}
 	if (rc == KUDOS_EPATH)
 		host->set_error(self, "item %s: refused to write its card %s outside the "
 		                "output folder; this is a bug in cards-png, please report it",
-		                id, name);
-	if (rc == KUDOS_OK)
-		cx->bytes += r->png.len;
+		                id, j->name);
+	if (rc != KUDOS_OK)
+		goto done;
+	cx->bytes += r->png.len;
+	cx->rendered++;
+	rc = host->cursor_set(self, j->key, j->fp);
+	if (rc == KUDOS_EINVAL)
+		rc = KUDOS_OK; /* a key it refuses: no cache */
+done:
+	card_job_free(j);
+	progress(host, self, cx);
 	return rc;
+}
+
+/* Write the cards that are ready; with `wait`, wait for all of them. */
+static int drain(const struct kudos_host *host, struct kudos_instance *self,
+                 struct cards_ctx *cx, int wait)
+{
+	struct card_job *j;
+	int rc;
+
+	while ((j = wait ? pool_take(cx->pool) : pool_take_ready(cx->pool)) != NULL) {
+		if ((rc = retire(host, self, cx, j)) != KUDOS_OK)
+			return rc;
+		if (wait && host->should_stop(self))
+			return KUDOS_ESTOP;
+	}
+	return KUDOS_OK;
+}
+
+int cards_finish(const struct kudos_host *host, struct kudos_instance *self,
+                 struct cards_ctx *cx)
+{
+	return drain(host, self, cx, 1);
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*oom = 1;
+	return d;
+}
+
+/* A job with copies of what the card shows (the host's item is only valid
+ * during consume()). */
+static struct card_job *job_new(const struct card_in *in, int debug)
+{
+	struct card_job *j = calloc(1, sizeof *j);
+	int oom = 0;
+
+	if (j == NULL)
+		return NULL;
+	j->debug = debug;
+	j->in = *in;
+	j->in.id = j->own[0] = dup_or_null(in->id, &oom);
+	j->in.text = j->own[1] = dup_or_null(in->text, &oom);
+	j->in.title = j->own[2] = dup_or_null(in->title, &oom);
+	j->in.name = j->own[3] = dup_or_null(in->name, &oom);
+	j->in.role = j->own[4] = dup_or_null(in->role, &oom);
+	j->in.source = j->own[5] = dup_or_null(in->source, &oom);
+	j->in.lang = j->own[6] = dup_or_null(in->lang, &oom);
+	j->in.excerpt = j->own[7] = dup_or_null(in->excerpt, &oom);
+	if (oom) {
+		card_job_free(j);
+		return NULL;
+	}
+	return j;
 }
 
 int cards_consume_item(const struct kudos_host *host, struct kudos_instance *self,
                        struct cards_ctx *cx, const struct kudos_item *item)
 {
 	struct card_in in = {0};
-	struct card_result res;
+	struct card_job *job = NULL;
 	struct avatar_slot *av = NULL;
 	struct stat st;
 	uint64_t h[2] = {cx->base[0], cx->base[1]};
-	char name[200], key[600], fp[300], msg[600], num[64];
+	char name[200], key[600], fp[300], num[64];
 	const char *ref, *prev;
 	char *path = NULL;
 	int url = 0, rc;
-	double t0;
 
 	if (host->should_stop(self))
 		return KUDOS_ESTOP;
+	/* Cards finished meanwhile are written first, in order. */
+	if ((rc = drain(host, self, cx, 0)) != KUDOS_OK)
+		return rc;
 	in.id = host->item_get(item, KUDOS_FIELD_ID);
 	in.text = host->item_get(item, KUDOS_FIELD_TEXT);
 	if (in.id == NULL || in.text == NULL) {
@@ -245,9 +423,12 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 	in.role = nonempty(host->item_get(item, KUDOS_FIELD_AUTHOR_ROLE));
 	in.source = host->item_get(item, KUDOS_FIELD_SOURCE);
 	in.lang = nonempty(host->item_get(item, KUDOS_FIELD_LANGUAGE));
+	in.excerpt = KUDOS_HOST_HAS(host, item_excerpt) ? nonempty(host->item_excerpt(item))
+	                                                : NULL;
 	in.has_rating = host->item_get_rating(item, &in.rating, &in.scale);
 	if (unique_name(cx, in.id, name, sizeof name) < 0)
 		goto nomem;
+	cx->consumed++;
 
 	/* The avatar: which file, and its identity for the fingerprint. */
 	ref = nonempty(host->item_get(item, KUDOS_FIELD_AUTHOR_AVATAR));
@@ -265,6 +446,7 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 	fp_str(h, in.role);
 	fp_str(h, in.source);
 	fp_str(h, in.lang);
+	fp_str(h, in.excerpt);
 	snprintf(num, sizeof num, "%d %.17g %.17g", in.has_rating, in.rating, in.scale);
 	fp_str(h, num);
 	fp_str(h, path);
@@ -278,8 +460,10 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 	prev = host->cursor_get(self, key);
 	if (prev && strcmp(prev, fp) == 0 && keep(host, self, cx, item, name)) {
 		cx->kept++;
+		cx->finished++;
 		host->log(self, KUDOS_LOG_DEBUG, "item %s: unchanged, kept %s", in.id, name);
 		free(path);
+		progress(host, self, cx);
 		return KUDOS_OK;
 	}
 
@@ -307,32 +491,33 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 	free(path);
 	path = NULL;
 
-	t0 = now_ms();
-	if (card_render(&cx->env, &in, cx->debug, &res, msg, sizeof msg) < 0) {
-		host->set_error(self, "item %s: %s", in.id, msg);
-		return KUDOS_ENOMEM;
+	if ((job = job_new(&in, cx->debug)) == NULL)
+		goto nomem;
+	if (in.avatar) {
+		job->av = av;
+		av->refs++;
 	}
-	cx->render_ms += now_ms() - t0;
-	if (!res.fitted) {
-		cx->not_fitted++;
-		host->log(self, KUDOS_LOG_WARN, "item %s: the quote (%zu characters) does not "
-		          "fit a %dx%d card even at the theme's smallest size (quote_min "
-		          "%g px), and a quote is never cut: no card was made for it; use "
-		          "a larger preset (\"story\", \"a5\") or lower the theme's "
-		          "quote_min", in.id, chars(in.text), cx->env.w, cx->env.h,
-		          cx->theme.quote_min);
-		card_result_free(&res);
-		return KUDOS_SKIP;
+	snprintf(job->name, sizeof job->name, "%s", name);
+	snprintf(job->key, sizeof job->key, "%s", key);
+	snprintf(job->fp, sizeof job->fp, "%s", fp);
+	/* A full queue: write the oldest card first (waiting for it). */
+	while (pool_pending(cx->pool) >= CARDS_IN_FLIGHT(cx->n_env)) {
+		struct card_job *done = pool_take(cx->pool);
+		if ((rc = retire(host, self, cx, done)) != KUDOS_OK) {
+			card_job_free(job);
+			return rc;
+		}
 	}
-	if (res.notdef)
-		cx->tofu++;
-	rc = write_card(host, self, cx, item, in.id, name, &res);
-	card_result_free(&res);
-	if (rc != KUDOS_OK)
-		return rc;
-	cx->rendered++;
-	rc = host->cursor_set(self, key, fp);
-	return rc == KUDOS_EINVAL ? KUDOS_OK : rc; /* a key it refuses: no cache */
+	if (pool_submit(cx->pool, job) < 0) {
+		card_job_free(job);
+		host->set_error(self, "item %s: the render queue is full; this is a bug in "
+		                "cards-png, please report it", in.id);
+		return KUDOS_EFAIL;
+	}
+	/* Not written before this call returns, even when already rendered
+	 * (inline): the host knows the item as placed only then. */
+	progress(host, self, cx);
+	return KUDOS_OK;
 
 nomem:
 	free(path);

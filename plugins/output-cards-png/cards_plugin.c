@@ -6,16 +6,19 @@
  * a6, a5 portrait, postcard 6x4 in), width/height (instead of a preset),
  * dpi (300, written into pHYs), theme (cards_theme.c), logo (a PNG), footer,
  * avatar_map (avatar URL -> local file), max_pixels (40 MP: larger avatar
- * files are refused unread), jobs (threads per card, 0: every core),
- * fallback_fonts (font files tried after the theme's, before fontconfig).
+ * files are refused unread), jobs (cards rendered at once; 0: kudos's
+ * --jobs, every core by default), fallback_fonts (font files tried after
+ * the theme's, before fontconfig).
  *
  * Contract: init() checks every key and loads the theme, fonts and logo,
  * so a mistake fails the run before any card is touched (exit 2, naming
- * the key).  consume() renders and writes each item's card at once
- * (cards_item.c): the host's item is only valid during that call, and
- * output_write_item needs it.  Threads (`jobs`) split each card's drawing
- * and PNG filtering into bands; they never call the host.  flush() writes
- * nothing; it logs what was rendered, kept unchanged and left out.
+ * the key), and starts one renderer per thread.  consume() copies what
+ * the card shows and queues it (cards_item.c); the renderers draw several
+ * cards at once and never call the host; consume() and flush() write the
+ * finished cards on the callback's thread, in the order they were
+ * consumed, naming each item by its id (output_write_item_id).  With one
+ * job, consume() renders inline.  flush() takes back every card, then logs
+ * what was rendered, kept unchanged and left out.
  * Environment: KUDOS_CARDS_DEBUG_BOXES=1 writes beside each card a
  * "<card>.boxes.json" with every glyph's box (cards_debug.c), for tests.
  */
@@ -50,7 +53,8 @@ static const struct kudos_config_entry config[] = {
 	 "avatar URL -> local image file (nothing is downloaded)"},
 	{KUDOS_CONFIG_INT, "max_pixels", "40000000", 0, C(max_pixels),
 	 "larger avatar images are refused before decoding"},
-	{KUDOS_CONFIG_INT, "jobs", "0", 0, C(jobs), "threads per card (0: every core)"},
+	{KUDOS_CONFIG_INT, "jobs", "0", 0, C(jobs),
+	 "cards rendered at once (0: kudos's --jobs, every core by default)"},
 	{KUDOS_CONFIG_STRING_LIST, "fallback_fonts", NULL, 0, C(fallback_fonts),
 	 "font files for what the theme's fonts lack (default: Noto, then fontconfig)"},
 	{0},
@@ -91,16 +95,16 @@ static int card_size(const struct kudos_host *host, struct kudos_instance *self,
 			                "60 megapixels", cx->width, cx->height);
 			return KUDOS_EINVAL;
 		}
-		cx->env.w = (int)cx->width;
-		cx->env.h = (int)cx->height;
+		cx->base_env.w = (int)cx->width;
+		cx->base_env.h = (int)cx->height;
 		return KUDOS_OK;
 	}
 	for (const struct preset *p = presets; p->name; p++)
 		if (strcmp(p->name, cx->preset) == 0) {
 			double k = p->inches ? (double)cx->dpi : 1.0;
-			cx->env.w = (int)lround(p->w * k);
-			cx->env.h = (int)lround(p->h * k);
-			if ((int64_t)cx->env.w * cx->env.h > 60000000) {
+			cx->base_env.w = (int)lround(p->w * k);
+			cx->base_env.h = (int)lround(p->h * k);
+			if ((int64_t)cx->base_env.w * cx->base_env.h > 60000000) {
 				host->set_error(self, "preset %s at %" PRId64 " dpi is over 60 "
 				                "megapixels; lower \"dpi\"", p->name, cx->dpi);
 				return KUDOS_EINVAL;
@@ -120,7 +124,7 @@ static int load_logo(const struct kudos_host *host, struct kudos_instance *self,
 	size_t len;
 	struct image raw = {0};
 	char msg[500];
-	int h = (int)lround(cx->theme.logo_height * cx->env.s), w;
+	int h = (int)lround(cx->theme.logo_height * cx->base_env.s), w;
 
 	if (cx->logo == NULL)
 		return KUDOS_OK;
@@ -135,8 +139,8 @@ static int load_logo(const struct kudos_host *host, struct kudos_instance *self,
 	w = (int)lround((double)raw.w * h / raw.h);
 	if (w < 1)
 		w = 1;
-	if (w > cx->env.w / 2) { /* a wide logo: at most half the card */
-		w = cx->env.w / 2;
+	if (w > cx->base_env.w / 2) { /* a wide logo: at most half the card */
+		w = cx->base_env.w / 2;
 		h = (int)lround((double)raw.h * w / raw.w);
 	}
 	if (image_scale(&raw, w, h < 1 ? 1 : h, &cx->logo_im) < 0) {
@@ -145,7 +149,7 @@ static int load_logo(const struct kudos_host *host, struct kudos_instance *self,
 		return KUDOS_ENOMEM;
 	}
 	image_free(&raw);
-	cx->env.logo = &cx->logo_im;
+	cx->base_env.logo = &cx->logo_im;
 	return KUDOS_OK;
 }
 
@@ -170,13 +174,13 @@ static void base_fingerprint(const struct kudos_host *host, struct kudos_instanc
 	cx->base[0] = 0xcbf29ce484222325ULL;
 	cx->base[1] = 0x84222325cbf29ce4ULL;
 	fp_add(cx->base, CARDS_RENDERER_VERSION);
-	snprintf(buf, sizeof buf, "%dx%d@%" PRId64 " %" PRId64, cx->env.w, cx->env.h,
+	snprintf(buf, sizeof buf, "%dx%d@%" PRId64 " %" PRId64, cx->base_env.w, cx->base_env.h,
 	         cx->dpi, cx->max_pixels);
 	fp_add(cx->base, buf);
 	fp_add(cx->base, host->config_get(self, "theme"));
 	fp_add(cx->base, cx->footer);
-	for (int i = 0; i < cx->fonts.n_chain; i++)
-		fp_add(cx->base, cx->fonts.f[i]->file);
+	for (int i = 0; i < cx->env[0]->fonts->n_chain; i++)
+		fp_add(cx->base, cx->env[0]->fonts->f[i]->file);
 	fp_add(cx->base, cx->logo);
 	if (cx->logo && stat(cx->logo, &st) == 0) {
 		snprintf(buf, sizeof buf, "%lld %lld.%09ld", (long long)st.st_size,
@@ -187,28 +191,83 @@ static void base_fingerprint(const struct kudos_host *host, struct kudos_instanc
 
 static void release(struct cards_ctx *cx);
 
-/* Fonts, logo, threads: what init() takes after the theme. */
+struct card_env *cards_env_new(const struct cards_ctx *cx, char *msg, size_t msg_size)
+{
+	struct card_env *e = calloc(1, sizeof *e);
+	struct fonts *fs = calloc(1, sizeof *fs);
+
+	if (e == NULL || fs == NULL) {
+		free(e);
+		free(fs);
+		snprintf(msg, msg_size, "out of memory starting a renderer");
+		return NULL;
+	}
+	*e = cx->base_env;
+	e->fonts = fs;
+	if (fonts_open(e->fonts, &cx->theme, cx->fallback_fonts, msg, msg_size) < 0) {
+		cards_env_free(e);
+		return NULL;
+	}
+	if ((e->enc = png_enc_new()) == NULL) {
+		snprintf(msg, msg_size, "out of memory starting a renderer");
+		cards_env_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void cards_env_free(struct card_env *e)
+{
+	if (e == NULL)
+		return;
+	fonts_close(e->fonts);
+	free(e->fonts);
+	png_enc_free(e->enc);
+	free(e->canvas_px);
+	free(e->touched);
+	free(e->stale);
+	free(e);
+}
+
+/* Renderers and threads: `jobs` cards at once, or inline for one. */
+static int start_renderers(const struct kudos_host *host, struct kudos_instance *self,
+                           struct cards_ctx *cx)
+{
+	int jobs = cx->jobs > 0                   ? (int)cx->jobs
+	           : KUDOS_HOST_HAS(host, jobs) ? host->jobs(self)
+	                                          : 1;
+	int threads = jobs > 1 ? jobs : 0;
+	char msg[1200];
+
+	cx->n_env = threads ? threads : 1;
+	cx->env = calloc((size_t)cx->n_env, sizeof *cx->env);
+	if (cx->env == NULL) {
+		host->set_error(self, "out of memory starting the renderers");
+		return KUDOS_ENOMEM;
+	}
+	for (int i = 0; i < cx->n_env; i++)
+		if ((cx->env[i] = cards_env_new(cx, msg, sizeof msg)) == NULL) {
+			host->set_error(self, "%s", msg);
+			return strstr(msg, "out of memory") ? KUDOS_ENOMEM : KUDOS_EINVAL;
+		}
+	cx->pool = pool_new(threads, CARDS_IN_FLIGHT(cx->n_env), cards_render_job,
+	                    (void *const *)cx->env);
+	if (cx->pool == NULL) {
+		host->set_error(self, "out of memory starting the renderers");
+		return KUDOS_ENOMEM;
+	}
+	return KUDOS_OK;
+}
+
+/* Logo, renderers, threads: what init() takes after the theme. */
 static int init_rest(const struct kudos_host *host, struct kudos_instance *self,
                      struct cards_ctx *cx)
 {
-	char msg[1200];
-	long cores;
 	int rc;
 
-	if (fonts_open(&cx->fonts, &cx->theme, cx->fallback_fonts, msg, sizeof msg) < 0) {
-		host->set_error(self, "%s", msg);
-		return KUDOS_EINVAL;
-	}
-	cx->env.fonts = &cx->fonts;
-	if ((rc = load_logo(host, self, cx)) != KUDOS_OK)
+	if ((rc = load_logo(host, self, cx)) != KUDOS_OK ||
+	    (rc = start_renderers(host, self, cx)) != KUDOS_OK)
 		return rc;
-	cores = sysconf(_SC_NPROCESSORS_ONLN);
-	cx->env.pool = pool_new(cx->jobs ? (int)cx->jobs : (int)(cores > 0 ? cores : 1));
-	cx->env.enc = png_enc_new();
-	if (cx->env.pool == NULL || cx->env.enc == NULL) {
-		host->set_error(self, "out of memory starting the renderer");
-		return KUDOS_ENOMEM;
-	}
 	base_fingerprint(host, self, cx);
 	return KUDOS_OK;
 }
@@ -248,15 +307,15 @@ static int cards_init(const struct kudos_host *host, struct kudos_instance *self
 	init_linebreak();
 	/* Theme lengths are px of a 1080 square: scale by the short side, so
 	 * that a taller or larger card holds more words, not bigger ones. */
-	cx->env.s = (cx->env.w < cx->env.h ? cx->env.w : cx->env.h) / 1080.0;
-	cx->env.dpi = (int)cx->dpi;
-	cx->env.footer = cx->footer;
+	cx->base_env.s = (cx->base_env.w < cx->base_env.h ? cx->base_env.w : cx->base_env.h) / 1080.0;
+	cx->base_env.dpi = (int)cx->dpi;
+	cx->base_env.footer = cx->footer;
 	cx->debug = dbg && strcmp(dbg, "1") == 0;
 	if (theme_parse(&cx->theme, cx->theme_json, host->job_dir(self), msg, sizeof msg) < 0) {
 		host->set_error(self, "%s", msg);
 		return KUDOS_EINVAL;
 	}
-	cx->env.theme = &cx->theme;
+	cx->base_env.theme = &cx->theme;
 	cx->ready = 1; /* release() undoes what follows */
 	if ((rc = init_rest(host, self, cx)) != KUDOS_OK)
 		release(cx); /* exit() is not called when init() fails */
@@ -265,18 +324,23 @@ static int cards_init(const struct kudos_host *host, struct kudos_instance *self
 
 static void release(struct cards_ctx *cx)
 {
+	struct card_job *j;
+
 	if (!cx->ready)
 		return;
+	/* A run that failed or was stopped may leave cards in flight. */
+	while (cx->pool && (j = pool_take(cx->pool)) != NULL)
+		card_job_free(j);
+	pool_free(cx->pool);
+	cx->pool = NULL;
+	for (int i = 0; cx->env && i < cx->n_env; i++)
+		cards_env_free(cx->env[i]);
+	free(cx->env);
+	cx->env = NULL;
 	cards_avatars_free(cx);
-	pool_free(cx->env.pool);
-	png_enc_free(cx->env.enc);
-	free(cx->env.canvas_px);
-	free(cx->env.touched);
-	free(cx->env.stale);
 	image_free(&cx->logo_im);
-	fonts_close(&cx->fonts);
 	theme_free(&cx->theme);
-	memset(&cx->env, 0, sizeof cx->env);
+	memset(&cx->base_env, 0, sizeof cx->base_env);
 	cx->ready = 0;
 }
 
@@ -290,16 +354,21 @@ static int cards_flush(const struct kudos_host *host, struct kudos_instance *sel
                        void *vctx)
 {
 	struct cards_ctx *cx = vctx;
+	int rc = cards_finish(host, self, cx);
 
+	if (rc != KUDOS_OK)
+		return rc;
 	if (cx->rendered == 0 && cx->kept > 0 && cx->not_fitted == 0)
 		host->log(self, KUDOS_LOG_INFO, "nothing changed: rendered no card, "
 		          "kept all %ld as they were", cx->kept);
 	else
-		host->log(self, KUDOS_LOG_INFO, "rendered %ld card%s (%.1f ms each, %zu "
-		          "bytes in all), kept %ld unchanged, %ld not made (quote too "
-		          "long)", cx->rendered, cx->rendered == 1 ? "" : "s",
-		          cx->rendered ? cx->render_ms / cx->rendered : 0.0, cx->bytes,
-		          cx->kept, cx->not_fitted);
+		host->log(self, KUDOS_LOG_INFO, "rendered %ld card%s (%.1f ms each on %d "
+		          "thread%s, %zu bytes in all; %ld with the curator's excerpt), kept "
+		          "%ld unchanged, %ld not made (quote too long)", cx->rendered,
+		          cx->rendered == 1 ? "" : "s",
+		          cx->rendered ? cx->render_ms / cx->rendered : 0.0, cx->n_env,
+		          cx->n_env == 1 ? "" : "s", cx->bytes, cx->by_excerpt, cx->kept,
+		          cx->not_fitted);
 	if (cx->unmapped)
 		host->log(self, KUDOS_LOG_WARN, "%ld card%s initials because the "
 		          "avatar URL is not in \"avatar_map\" (nothing is downloaded: map "

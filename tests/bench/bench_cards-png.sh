@@ -7,14 +7,17 @@
 # px, 160 px avatar, 100 px margin) so that the PNGs are comparable.
 #
 # Prints, for each: ms per card (wall and CPU, median of RUNS runs), the
-# ratios, the total PNG bytes; then kudos with --jobs 2 ("jobs": 2) and its
-# speed-up, and a cached re-render of the 100 unchanged cards against the
-# first render.  kudos's figures are whole-process: start, store, fonts,
-# and an atomic, fsync'ed write per card (the host's output_write_item).
+# ratios, the total PNG bytes; then kudos with --jobs 2 and its speed-up,
+# and a cached re-render of the 100 unchanged cards against the first
+# render.  kudos's figures are whole-process: start, store, fonts, and an
+# atomic, fsync'ed write per card (the host's output_write_item_id).  With
+# ENCODE=1, also how the plugin's PNG encoder compares with libpng's own
+# path under each filter set, zlib level and strategy, on kudos's cards
+# (tests/bench/png_encode_bench.c).
 #
 # Run by `make bench` with KUDOS, PLUGINS and SRC set.  Optional: N (100),
 # RUNS (3), IM_N (cards made with ImageMagick, 10: one process per card),
-# KEEP=1 keeps the temporary folder.  Needs /usr/bin/python3 with Pillow
+# ENCODE=1, KEEP=1 keeps the temporary folder.  Needs /usr/bin/python3 with Pillow
 # (python3-pil), fonts-dejavu-core and imagemagick; a reference that is
 # missing is reported and skipped.
 # Aims: kudos >= 5x Pillow per card on one core, >= 25x ImageMagick, PNG
@@ -76,11 +79,11 @@ reviews = [{"name": "accounts/1/locations/2/reviews/r%03d" % i, "reviewId": "r%0
 json.dump({"reviews": reviews}, open(tmp + "/reviews.json", "w"))
 PY
 
-job() { # job FILE JOBS
+job() { # job FILE
 	cat > "$1" <<EOF
 {"name": "bench", "store": "k.db",
  "sources": [{"plugin": "google-reviews", "path": "reviews.json"}],
- "outputs": [{"plugin": "cards-png", "dir": "out", "jobs": $2,
+ "outputs": [{"plugin": "cards-png", "dir": "out",
    "avatar_map": {"https://example.com/dana.jpg": "$AVATAR"},
    "theme": {"background": "#1f2a44", "text": "#ffffff", "muted": "#ffffff",
              "star": "#ffc83d", "star_empty": "#1f2a44",
@@ -90,35 +93,39 @@ job() { # job FILE JOBS
              "quote_mark": false, "show_source": false}}]}
 EOF
 }
-job "$TMP/job1.json" 1
-job "$TMP/job2.json" 2
+job "$TMP/job.json"
 K() { "$KUDOS" "$@" --plugin-path "$PLUGINS"; }
-(cd "$TMP" && K collect job1.json -q)
+(cd "$TMP" && K collect job.json -q)
 ids=$(cd "$TMP" && K list --json --store k.db | python3 -c \
 	'import json, sys; print(" ".join(i["id"] for i in json.load(sys.stdin)))')
 (cd "$TMP" && K approve $ids --store k.db -q)
 for id in $ids; do (cd "$TMP" && K grant "$id" --scope print --evidence bench --store k.db -q); done
 
-# kudos_render JOB TAG: render every card from scratch RUNS times.
+# kudos_render JOBS TAG: render every card from scratch RUNS times on
+# JOBS threads.  The cache is the store's: a copy of the store before any
+# render makes every card new.
+cp "$TMP/k.db" "$TMP/k.fresh.db"
 kudos_render() {
-	local jobf=$1 tag=$2
+	local jobs=$1 tag=$2
 	for r in $(seq "$RUNS"); do
-		rm -rf "$TMP/out"
-		(cd "$TMP" && measure "$TMP/$tag.$r" "$KUDOS" render "$jobf" --plugin-path "$PLUGINS" -q)
+		rm -rf "$TMP/out" "$TMP/k.db-wal" "$TMP/k.db-shm"
+		cp "$TMP/k.fresh.db" "$TMP/k.db"
+		(cd "$TMP" && measure "$TMP/$tag.$r" "$KUDOS" render job.json --jobs "$jobs" \
+			--plugin-path "$PLUGINS" -q)
 	done
 	WALL=$(for r in $(seq "$RUNS"); do cut -d' ' -f1 "$TMP/$tag.$r"; done | median)
 	CPU=$(for r in $(seq "$RUNS"); do cut -d' ' -f2 "$TMP/$tag.$r"; done | median)
 }
 
-kudos_render job1.json k1; K1_WALL=$WALL; K1_CPU=$CPU
+kudos_render 1 k1; K1_WALL=$WALL; K1_CPU=$CPU
 K_BYTES=$(cat "$TMP"/out/*.png | wc -c)
 K_FILES=$(ls "$TMP"/out/*.png | wc -l)
 for r in $(seq "$RUNS"); do # nothing changed: every card is kept
-	(cd "$TMP" && measure "$TMP/kc.$r" "$KUDOS" render job1.json --plugin-path "$PLUGINS" -q)
+	(cd "$TMP" && measure "$TMP/kc.$r" "$KUDOS" render job.json --jobs 1 --plugin-path "$PLUGINS" -q)
 done
 KC_WALL=$(for r in $(seq "$RUNS"); do cut -d' ' -f1 "$TMP/kc.$r"; done | median)
-KC_NOTE=$(cd "$TMP" && K render job1.json -v 2>&1 | grep -o 'nothing changed[^;]*' || true)
-kudos_render job2.json k2; K2_WALL=$WALL; K2_CPU=$CPU
+KC_NOTE=$(cd "$TMP" && K render job.json -v 2>&1 | grep -o 'nothing changed[^;]*' || true)
+kudos_render 2 k2; K2_WALL=$WALL; K2_CPU=$CPU
 
 per() { awk -v t="$1" -v n="$2" 'BEGIN {printf "%.1f", t * 1000 / n}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
@@ -162,4 +169,13 @@ if command -v convert >/dev/null && [ -f "$BENCH_DIR/im_card.sh" ]; then
 		         "$(awk -v t="$K1_WALL" -v n="$N" 'BEGIN {print t / n}')")"
 else
 	echo "  ImageMagick: skipped (needs imagemagick's convert and $BENCH_DIR/im_card.sh)"
+fi
+
+if [ "${ENCODE:-0}" = 1 ]; then
+	P=$SRC/plugins/output-cards-png
+	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -I"$SRC/sdk/include" "$SRC/tests/bench/png_encode_bench.c" \
+		"$P/cards_png_write.c" "$P/cards_deflate.c" "$P/cards_raster.c" -o "$TMP/png_encode_bench" \
+		$(pkg-config --cflags --libs libpng zlib libdeflate) -lm
+	echo "PNG encoding of kudos's cards (CPU time, median of 5 per card, over 10 cards):"
+	"$TMP/png_encode_bench" 5 $(ls "$TMP"/out/*.png | head -10) | sed 's/^/  /'
 fi
