@@ -227,10 +227,14 @@ struct canvas {
 	 * (the buffer is reused between cards); canvas_band() updates it. */
 	const unsigned char *touched;
 	unsigned char *stale;
+	/* Per row, the columns [span[2y], span[2y+1]) anything is drawn in;
+	 * the rest of the row is background. */
+	const int *span;
 };
 
-/* Mark the rows the draw list and the corners touch. */
-void canvas_touch(const struct canvas *c, const struct drawlist *d, unsigned char *touched);
+/* Mark the rows the draw list and the corners touch, and the columns. */
+void canvas_touch(const struct canvas *c, const struct drawlist *d, unsigned char *touched,
+                  int *span);
 
 /* Draw rows [y0, y1): background, every op, the corners. */
 void canvas_band(struct canvas *c, const struct drawlist *d, int y0, int y1);
@@ -287,6 +291,7 @@ struct card_env {        /* one renderer: what its cards share */
 	struct png_enc *enc;         /* the renderer's own */
 	unsigned char *canvas_px; /* reused between cards */
 	unsigned char *touched, *stale; /* per row, see struct canvas */
+	int *span;                      /* two per row, see struct canvas */
 };
 
 struct card_parts {      /* where things went, for the debug sidecar */
@@ -361,7 +366,7 @@ struct cards_ctx {
 	struct theme theme;
 	struct image logo_im;
 	struct card_env base_env; /* size, theme, logo: copied into each renderer */
-	struct card_env **env;    /* one renderer per worker (or one, inline) */
+	struct card_env **env;    /* one renderer per worker */
 	int n_env;
 	struct pool *pool;
 	uint64_t base[2];    /* fingerprint of what every card shares */

@@ -311,7 +311,7 @@ int card_render(struct card_env *e, const struct card_in *in, int debug,
 	struct image badge = {0};
 	struct text *q = quote_text(e, in, in->text);
 	struct canvas c = {e->w, e->h, t->corner_radius > 0 ? 4 : 3, NULL,
-	                   t->background, t->corner_radius * e->s, NULL, NULL};
+	                   t->background, t->corner_radius * e->s, NULL, NULL, NULL};
 	int m = (int)lround(t->margin * e->s), top = m, bottom = e->h - m, rc = -1;
 	int fitted = 0;
 
@@ -370,14 +370,17 @@ int card_render(struct card_env *e, const struct card_in *in, int debug,
 		e->canvas_px = malloc((size_t)e->w * e->h * 4);
 		e->touched = malloc((size_t)e->h);
 		e->stale = malloc((size_t)e->h);
-		if (e->canvas_px == NULL || e->touched == NULL || e->stale == NULL)
+		e->span = malloc(2 * (size_t)e->h * sizeof *e->span);
+		if (e->canvas_px == NULL || e->touched == NULL || e->stale == NULL ||
+		    e->span == NULL)
 			goto nomem;
 		memset(e->stale, 1, (size_t)e->h); /* nothing drawn yet */
 	}
 	c.px = e->canvas_px;
 	c.touched = e->touched;
 	c.stale = e->stale;
-	canvas_touch(&c, &d, e->touched);
+	c.span = e->span;
+	canvas_touch(&c, &d, e->touched, e->span);
 	canvas_band(&c, &d, 0, c.h);
 	if (png_encode(e->enc, &c, e->dpi, &out->png, msg, msg_size) < 0)
 		goto done;

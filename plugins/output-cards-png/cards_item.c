@@ -514,8 +514,8 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 		                "cards-png, please report it", in.id);
 		return KUDOS_EFAIL;
 	}
-	/* Not written before this call returns, even when already rendered
-	 * (inline): the host knows the item as placed only then. */
+	/* Not written before this call returns, even when already rendered:
+	 * the host knows the item as placed only then. */
 	progress(host, self, cx);
 	return KUDOS_OK;
 

@@ -38,11 +38,18 @@ size_t zstream_build(struct zenc *z, const unsigned char *raw,
                      size_t row_bytes, size_t rows, const unsigned char *same,
                      unsigned char **out);
 
+/* Byte counts, in four tables so that runs of one value do not wait on
+ * each other's increments; all zeros between calls. */
+struct hist {
+	uint32_t h[4][256];
+};
+
 struct png_enc {
 	struct libdeflate_compressor *z;
 	struct zenc *zenc;
 	unsigned char *filtered, *packed, *same, *tmp;
 	size_t filtered_cap, packed_cap, tmp_cap;
+	struct hist *hist;
 	float *nlogn;        /* n * log2(n) for n = 0..stride */
 	size_t nlogn_len;
 };
@@ -53,7 +60,10 @@ struct png_enc *png_enc_new(void)
 	if (e == NULL)
 		return NULL;
 	e->z = libdeflate_alloc_compressor(CARDS_DEFLATE_LEVEL);
-	if (e->z == NULL) {
+	e->hist = calloc(1, sizeof *e->hist);
+	if (e->z == NULL || e->hist == NULL) {
+		libdeflate_free_compressor(e->z);
+		free(e->hist);
 		free(e);
 		return NULL;
 	}
@@ -70,6 +80,7 @@ void png_enc_free(struct png_enc *e)
 	free(e->same);
 	free(e->packed);
 	free(e->tmp);
+	free(e->hist);
 	free(e->nlogn);
 	free(e);
 }
@@ -109,21 +120,25 @@ static inline int paeth(int a, int b, int c)
 	return (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
 }
 
-/* Sub, Up, Average and Paeth of one row into f[1..4] (f[0] is the row). */
+/* Sub, Up, Average and Paeth of one row into f[1..4] (f[0] is the row),
+ * for its first pixel and for the bytes [a, b): elsewhere the row and the
+ * row above are the same background, and every filter gives zeros. */
 static void filter_all(const unsigned char *row, const unsigned char *prev,
-                       size_t stride, int bpp, unsigned char *f[5])
+                       size_t a, size_t b, int bpp, unsigned char *f[5])
 {
 	size_t i = 0;
 
-	for (; i < (size_t)bpp && i < stride; i++) {
-		int b = prev ? prev[i] : 0;
+	for (; i < (size_t)bpp && i < b; i++) {
+		int up = prev ? prev[i] : 0;
 		f[1][i] = row[i];
-		f[2][i] = (unsigned char)(row[i] - b);
-		f[3][i] = (unsigned char)(row[i] - (b >> 1));
-		f[4][i] = (unsigned char)(row[i] - b); /* Paeth(0, b, 0) = b */
+		f[2][i] = (unsigned char)(row[i] - up);
+		f[3][i] = (unsigned char)(row[i] - (up >> 1));
+		f[4][i] = (unsigned char)(row[i] - up); /* Paeth(0, up, 0) = up */
 	}
+	if (i < a)
+		i = a;
 	if (prev == NULL) { /* the first row: the row above is zeros */
-		for (; i < stride; i++) {
+		for (; i < b; i++) {
 			f[1][i] = (unsigned char)(row[i] - row[i - bpp]);
 			f[2][i] = row[i];
 			f[3][i] = (unsigned char)(row[i] - (row[i - bpp] >> 1));
@@ -131,84 +146,101 @@ static void filter_all(const unsigned char *row, const unsigned char *prev,
 		}
 		return;
 	}
-	for (; i + 8 <= stride; i += 8) {
-		v8i16 x = load8(row + i), a = load8(row + i - bpp);
-		v8i16 b = load8(prev + i), c = load8(prev + i - bpp);
-		v8i16 pa = vabs(b - c), pb = vabs(a - c), pc = vabs(a + b - c - c);
-		v8i16 pred = pick((pa <= pb) & (pa <= pc), a, pick(pb <= pc, b, c));
-		store8(f[1] + i, x - a);
-		store8(f[2] + i, x - b);
-		store8(f[3] + i, x - ((a + b) >> 1));
+	for (; i + 8 <= b; i += 8) {
+		v8i16 x = load8(row + i), l = load8(row + i - bpp);
+		v8i16 u = load8(prev + i), c = load8(prev + i - bpp);
+		v8i16 pa = vabs(u - c), pb = vabs(l - c), pc = vabs(l + u - c - c);
+		v8i16 pred = pick((pa <= pb) & (pa <= pc), l, pick(pb <= pc, u, c));
+		store8(f[1] + i, x - l);
+		store8(f[2] + i, x - u);
+		store8(f[3] + i, x - ((l + u) >> 1));
 		store8(f[4] + i, x - pred);
 	}
-	for (; i < stride; i++) {
-		int a = row[i - bpp], b = prev[i], c = prev[i - bpp];
-		f[1][i] = (unsigned char)(row[i] - a);
-		f[2][i] = (unsigned char)(row[i] - b);
-		f[3][i] = (unsigned char)(row[i] - ((a + b) >> 1));
-		f[4][i] = (unsigned char)(row[i] - paeth(a, b, c));
+	for (; i < b; i++) {
+		int l = row[i - bpp], u = prev[i], c = prev[i - bpp];
+		f[1][i] = (unsigned char)(row[i] - l);
+		f[2][i] = (unsigned char)(row[i] - u);
+		f[3][i] = (unsigned char)(row[i] - ((l + u) >> 1));
+		f[4][i] = (unsigned char)(row[i] - paeth(l, u, c));
 	}
 }
 
-/* Sum of n log n over the byte histogram: the larger, the lower the
- * entropy of the bytes. */
-static float score(const unsigned char *v, size_t n, const float *nlogn)
+
+static void add(struct hist *t, const unsigned char *v, size_t n)
 {
-	uint32_t h[4][256];
-	float s = 0;
 	size_t i = 0;
 
-	memset(h, 0, sizeof h);
 	/* Filtered card rows are mostly zeros: count those 16 at a time. */
 	for (; i + 16 <= n; i += 16) {
 		uint64_t w[2];
 		memcpy(w, v + i, 16);
 		if ((w[0] | w[1]) == 0) {
-			h[0][0] += 16;
+			t->h[0][0] += 16;
 			continue;
 		}
-		for (size_t k = i; k < i + 16; k += 4) { /* four tables: no stalls */
-			h[0][v[k]]++;
-			h[1][v[k + 1]]++;
-			h[2][v[k + 2]]++;
-			h[3][v[k + 3]]++;
+		for (size_t k = i; k < i + 16; k += 4) {
+			t->h[0][v[k]]++;
+			t->h[1][v[k + 1]]++;
+			t->h[2][v[k + 2]]++;
+			t->h[3][v[k + 3]]++;
 		}
 	}
 	for (; i < n; i++)
-		h[0][v[i]]++;
-	for (int k = 0; k < 256; k++)
-		s += nlogn[h[0][k] + h[1][k] + h[2][k] + h[3][k]];
+		t->h[0][v[i]]++;
+}
+
+/* Sum of n log n over the byte histogram of a filtered row whose bytes
+ * outside [0, bpp) and [a, b) are zeros: the larger, the lower the
+ * entropy of the row.  Leaves the tables zeroed. */
+static float score(struct hist *t, const unsigned char *v, size_t bpp, size_t a, size_t b,
+                   size_t n, const float *nlogn)
+{
+	size_t first = bpp < b ? bpp : b, mid = b > a ? b - a : 0;
+	float s = 0;
+
+	add(t, v, first);
+	add(t, v + a, mid);
+	t->h[0][0] += (uint32_t)(n - first - mid);
+	for (int k = 0; k < 256; k++) {
+		s += nlogn[t->h[0][k] + t->h[1][k] + t->h[2][k] + t->h[3][k]];
+		t->h[0][k] = t->h[1][k] = t->h[2][k] = t->h[3][k] = 0;
+	}
 	return s;
 }
 
 /* Filter one row into out[0] (type) and out[1..stride].  `prev` is NULL
- * for the first row; tmp holds 4 * stride bytes.  None (the raw row) is
- * not tried: on cards it never won.  RETURN VALUE 1 when the row is the
- * same as the one above. */
+ * for the first row; tmp holds 4 * stride bytes.  Only the first pixel and
+ * the bytes [a, b) may differ from the row above (a >= bpp).  None (the raw
+ * row) is not tried: on cards it never won.  RETURN VALUE 1 when the row is
+ * the same as the one above. */
 static int filter_row(const unsigned char *row, const unsigned char *prev,
-                      size_t stride, int bpp, unsigned char *out,
-                      unsigned char *tmp, const float *nlogn)
+                      size_t stride, size_t a, size_t b, int bpp, unsigned char *out,
+                      unsigned char *tmp, struct hist *hist, const float *nlogn)
 {
 	unsigned char *f[5] = {(unsigned char *)row, tmp, tmp + stride,
 	                       tmp + 2 * stride, tmp + 3 * stride};
 	float best = -1;
 	int type = 1;
 
-	if (prev != NULL && memcmp(row, prev, stride) == 0) {
+	if (prev != NULL && memcmp(row, prev, (size_t)bpp) == 0 &&
+	    (b <= a || memcmp(row + a, prev + a, b - a) == 0)) {
 		out[0] = 2;
 		memset(out + 1, 0, stride);
 		return 1;
 	}
-	filter_all(row, prev, stride, bpp, f);
+	filter_all(row, prev, a, b, bpp, f);
 	for (int k = 1; k < 5; k++) {
-		float sc = score(f[k], stride, nlogn);
+		float sc = score(hist, f[k], (size_t)bpp, a, b, stride, nlogn);
 		if (sc > best) {
 			best = sc;
 			type = k;
 		}
 	}
 	out[0] = (unsigned char)type;
-	memcpy(out + 1, f[type], stride);
+	memset(out + 1, 0, stride);
+	memcpy(out + 1, f[type], (size_t)bpp);
+	if (b > a)
+		memcpy(out + 1 + a, f[type] + a, b - a);
 	return 0;
 }
 
@@ -221,14 +253,29 @@ static void filter_rows(struct png_enc *e, const struct canvas *c)
 	for (int y = 0; y < c->h; y++) {
 		const unsigned char *row = c->px + (size_t)y * stride;
 		unsigned char *out = e->filtered + (size_t)y * (stride + 1);
+		size_t a = (size_t)c->ch, b = stride;
 		if (y > 0 && c->touched && !c->touched[y] && !c->touched[y - 1]) {
 			out[0] = 2; /* two rows of plain background */
 			memset(out + 1, 0, stride);
 			e->same[y] = 1;
 			continue;
 		}
-		e->same[y] = (unsigned char)filter_row(row, y ? row - stride : NULL, stride,
-		                                       c->ch, out, e->tmp, e->nlogn);
+		if (y > 0 && c->span) {
+			/* The columns drawn in this row or the one above, and the
+			 * pixel after them (Sub, Average and Paeth look left). */
+			int x0 = c->span[2 * y], x1 = c->span[2 * y + 1];
+			int p0 = c->span[2 * y - 2], p1 = c->span[2 * y - 1];
+			if (p0 < x0)
+				x0 = p0;
+			if (p1 > x1)
+				x1 = p1;
+			if (x1 < c->w)
+				x1++;
+			a = x0 > 1 ? (size_t)x0 * c->ch : (size_t)c->ch;
+			b = x1 > x0 ? (size_t)x1 * c->ch : a;
+		}
+		e->same[y] = (unsigned char)filter_row(row, y ? row - stride : NULL, stride, a, b,
+		                                       c->ch, out, e->tmp, e->hist, e->nlogn);
 	}
 }
 

@@ -163,23 +163,38 @@ static void draw_corners(struct canvas *c, int y0, int y1)
 	}
 }
 
-void canvas_touch(const struct canvas *c, const struct drawlist *d, unsigned char *touched)
+void canvas_touch(const struct canvas *c, const struct drawlist *d, unsigned char *touched,
+                  int *span)
 {
 	int ri = c->ch == 4 && c->radius > 0 ? (int)ceil(c->radius) : 0;
 
 	memset(touched, 0, (size_t)c->h);
+	for (int y = 0; y < c->h; y++) {
+		span[2 * y] = c->w;
+		span[2 * y + 1] = 0;
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct op *o = &d->v[i];
 		int ya = o->y < 0 ? 0 : o->y, yb = o->y + o->im->h;
+		int xa = o->x < 0 ? 0 : o->x, xb = o->x + o->im->w > c->w ? c->w : o->x + o->im->w;
 		if (yb > c->h)
 			yb = c->h;
-		if (o->x >= c->w || o->x + o->im->w <= 0)
+		if (xa >= xb)
 			continue;
 		if (ya < yb)
 			memset(touched + ya, 1, (size_t)(yb - ya));
+		for (int y = ya; y < yb; y++) {
+			if (xa < span[2 * y])
+				span[2 * y] = xa;
+			if (xb > span[2 * y + 1])
+				span[2 * y + 1] = xb;
+		}
 	}
-	for (int y = 0; y < ri && y < c->h; y++)
+	for (int y = 0; y < ri && y < c->h; y++) {
 		touched[y] = touched[c->h - 1 - y] = 1;
+		span[2 * y] = span[2 * (c->h - 1 - y)] = 0;
+		span[2 * y + 1] = span[2 * (c->h - 1 - y) + 1] = c->w;
+	}
 }
 
 void canvas_band(struct canvas *c, const struct drawlist *d, int y0, int y1)
