@@ -6,7 +6,9 @@
  * blank lines and other control characters are shown as nothing and as
  * spaces), finds each paragraph's direction and embedding levels with
  * FriBidi (rule P2/P3: the first strong character), the line break
- * opportunities with libunibreak (UAX #14, in the item's language), the
+ * opportunities with libunibreak (UAX #14, in the item's language; inside
+ * runs of Thai, Lao, Khmer and Myanmar text, which has no spaces between
+ * words, ICU's dictionary-based line breaker), the
  * face of every cluster through the fallback chain (cards_fonts.c), and
  * shapes every run with HarfBuzz in the run's direction, script and
  * language, with the whole paragraph as context.  Words are never changed:
@@ -19,6 +21,7 @@
 #include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ubrk.h>
 
 struct text *text_new(const char *lang)
 {
@@ -189,6 +192,54 @@ fail:
 	return -1;
 }
 
+/* Scripts of line break class SA (Thai, Lao, Myanmar, Khmer, Tai Le, New
+ * Tai Lue, Tai Tham, Tai Viet): written without spaces between words.
+ * All in the BMP. */
+static int south_east_asian(uint32_t c)
+{
+	return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) ||
+	       (c >= 0x1780 && c <= 0x17FF) || (c >= 0x1950 && c <= 0x1AAF) ||
+	       (c >= 0x19E0 && c <= 0x19FF) || (c >= 0xA9E0 && c <= 0xA9FF) ||
+	       (c >= 0xAA60 && c <= 0xAADF);
+}
+
+/* Word boundaries of one SA run, by ICU's dictionaries, as breaks allowed
+ * after the character before each.  A failure leaves the run as it was. */
+static void dictionary_breaks(const uint32_t *cp, size_t n, const char *lang, char *brks)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar *u = malloc(n * sizeof *u);
+	UBreakIterator *bi;
+
+	if (u == NULL)
+		return;
+	for (size_t k = 0; k < n; k++)
+		u[k] = (UChar)cp[k];
+	bi = ubrk_open(UBRK_LINE, lang && *lang ? lang : "", u, (int32_t)n, &st);
+	if (U_SUCCESS(st))
+		for (int32_t b = ubrk_next(bi); b != UBRK_DONE && b < (int32_t)n;
+		     b = ubrk_next(bi))
+			if (b > 0)
+				brks[b - 1] = LINEBREAK_ALLOWBREAK;
+	ubrk_close(bi);
+	free(u);
+}
+
+/* libunibreak (1.1, Debian 12) has no dictionary: it finds no break inside
+ * a run of Thai or Khmer, and a long one would be cut inside a word. */
+static void south_east_asian_breaks(const uint32_t *cp, size_t n, const char *lang,
+                                    char *brks)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && south_east_asian(cp[j]))
+			j++;
+		if (j - i >= 2)
+			dictionary_breaks(cp + i, j - i, lang, brks + i);
+		i = j > i ? j : i + 1;
+	}
+}
+
 /* Shape one paragraph's code points (taken). */
 static int add_para(struct text *t, struct fonts *fs, uint32_t *cp, size_t n,
                     int role, int gap)
@@ -245,6 +296,7 @@ static int add_para(struct text *t, struct fonts *fs, uint32_t *cp, size_t n,
 		lbtext[i] = (cp[i] >= 0x1F1E6 && cp[i] <= 0x1F1FF) ? 0x4E00
 		            : cp[i] == 0xFFFF ? 0xFFFD : cp[i];
 	set_linebreaks_utf32(lbtext, n, t->lang[0] ? t->lang : NULL, brks);
+	south_east_asian_breaks(cp, n, t->lang, brks);
 	resolve_scripts(cp, n, sc);
 	for (size_t i = 0; i < n;) {
 		size_t j = cluster_end(cp, n, i);
