@@ -373,9 +373,7 @@ struct cards_ctx {
 	struct avatar_slot *av;
 	int n_av;
 	unsigned long av_clock;
-	char **names;        /* file names written this run, and their ids */
-	char **name_ids;
-	size_t n_names, cap_names;
+	void *names;         /* tsearch tree: this run's file names, and their ids */
 	long consumed, finished; /* for the progress bar */
 	long rendered, kept, not_fitted, by_excerpt, unmapped, broken, tofu;
 	double render_ms;

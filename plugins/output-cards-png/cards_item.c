@@ -32,6 +32,7 @@
 #include <kudos/plugin.h>
 
 #include <inttypes.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
+static void name_free(void *v);
+
 void cards_avatars_free(struct cards_ctx *cx)
 {
 	for (int i = 0; i < cx->n_av; i++) {
@@ -54,14 +57,8 @@ void cards_avatars_free(struct cards_ctx *cx)
 	free(cx->av);
 	cx->av = NULL;
 	cx->n_av = 0;
-	for (size_t i = 0; i < cx->n_names; i++) {
-		free(cx->names[i]);
-		free(cx->name_ids[i]);
-	}
-	free(cx->names);
-	free(cx->name_ids);
-	cx->names = cx->name_ids = NULL;
-	cx->n_names = cx->cap_names = 0;
+	tdestroy(cx->names, name_free);
+	cx->names = NULL;
 }
 
 /* The local file for an avatar reference, or NULL (*url set when it is a
@@ -175,34 +172,41 @@ static void fp_str(uint64_t h[2], const char *s)
 }
 
 /* The card's file name, unique among this run's cards. */
+struct name_entry {
+	char *name, *id;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct name_entry *)a)->name, ((const struct name_entry *)b)->name);
+}
+
+static void name_free(void *v)
+{
+	struct name_entry *e = v;
+	free(e->name);
+	free(e->id);
+	free(e);
+}
+
 static int unique_name(struct cards_ctx *cx, const char *id, char *name, size_t size)
 {
+	struct name_entry key = {name, NULL}, *e, **hit;
+
 	card_file_name(id, 0, name, size);
-	for (size_t i = 0; i < cx->n_names; i++)
-		if (strcmp(cx->names[i], name) == 0 && strcmp(cx->name_ids[i], id) != 0) {
-			card_file_name(id, 1, name, size);
-			break;
-		}
-	if (cx->n_names == cx->cap_names) {
-		size_t cap = cx->cap_names ? cx->cap_names * 2 : 64;
-		char **a = realloc(cx->names, cap * sizeof *a);
-		char **b = a ? realloc(cx->name_ids, cap * sizeof *b) : NULL;
-		if (a)
-			cx->names = a;
-		if (b == NULL)
-			return -1;
-		cx->name_ids = b;
-		cx->cap_names = cap;
-	}
-	cx->names[cx->n_names] = strdup(name);
-	cx->name_ids[cx->n_names] = strdup(id);
-	if (!cx->names[cx->n_names] || !cx->name_ids[cx->n_names]) {
-		free(cx->names[cx->n_names]);
-		free(cx->name_ids[cx->n_names]);
+	hit = tfind(&key, &cx->names, cmp_name);
+	if (hit && strcmp((*hit)->id, id) != 0)
+		card_file_name(id, 1, name, size);
+	if ((e = calloc(1, sizeof *e)) == NULL || (e->name = strdup(name)) == NULL ||
+	    (e->id = strdup(id)) == NULL) {
+		if (e)
+			name_free(e);
 		return -1;
 	}
-	cx->n_names++;
-	return 0;
+	hit = tsearch(e, &cx->names, cmp_name);
+	if (hit == NULL || *hit != e)
+		name_free(e); /* out of memory, or already there */
+	return hit ? 0 : -1;
 }
 
 /* The card (and its debug sidecar) an earlier run wrote is still there:
