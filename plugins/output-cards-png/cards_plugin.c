@@ -284,6 +284,14 @@ static int cards_init(const struct kudos_host *host, struct kudos_instance *self
 	char msg[1200];
 	int rc;
 
+	/* Cards are written after consume() returns, by item id. */
+	if (!KUDOS_HOST_HAS(host, output_write_item_id) ||
+	    !KUDOS_HOST_HAS(host, output_leave_out)) {
+		host->set_error(self, "this kudos lacks the services cards-png %s needs "
+		                "(output_write_item_id, output_leave_out); upgrade kudos",
+		                CARDS_RENDERER_VERSION);
+		return KUDOS_EINVAL;
+	}
 	if (strcmp(cx->scope, "print") && strcmp(cx->scope, "social") &&
 	    strcmp(cx->scope, "web") && strcmp(cx->scope, "ads")) {
 		host->set_error(self, "\"scope\" is \"%s\": use print or social", cx->scope);
