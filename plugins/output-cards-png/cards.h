@@ -92,6 +92,7 @@ struct fonts {
 	int emoji;            /* index of the colour emoji face, or -1 */
 	int use_fontconfig;
 	struct fc_memo *memo; /* fontconfig's answers, by question */
+	void *fc_lock;        /* pthread_mutex_t shared by the renderers, or NULL */
 	size_t n_memo, cap_memo;
 	struct glyph_cache *cache;
 };
@@ -137,6 +138,11 @@ struct text;             /* shaped paragraphs (cards_text.h) */
 /* An empty text; `lang` (BCP 47, may be NULL) guides shaping, line
  * breaking and fontconfig.  NULL when out of memory. */
 struct text *text_new(const char *lang);
+/* Make HarfBuzz know `lang` (and its default language) before renderers
+ * shape with it: it adds a language to a list of its own on first use, and
+ * renderers should only ever read that list.  Call on the callback's
+ * thread, before the card is queued. */
+void text_language_prepare(const char *lang);
 /* Append `utf8`'s paragraphs, shaped with the face `role` (fs->regular or
  * fs->bold) and the fallback chain.  RETURN VALUE 0, or -1 out of memory. */
 int text_add(struct text *t, struct fonts *fs, const char *utf8, int role);
@@ -374,6 +380,7 @@ struct cards_ctx {
 	int n_av;
 	unsigned long av_clock;
 	void *names;         /* tsearch tree: this run's file names, and their ids */
+	void *fc_lock;       /* pthread_mutex_t: fontconfig is asked one at a time */
 	long consumed, finished; /* for the progress bar */
 	long rendered, kept, not_fitted, by_excerpt, unmapped, broken, tofu;
 	double render_ms;

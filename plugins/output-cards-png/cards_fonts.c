@@ -24,6 +24,7 @@
 #include FT_FREETYPE_H
 #include <hb.h>
 #include <hb-ot.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,11 +329,17 @@ static int fc_find(struct fonts *fs, uint32_t cp, const uint32_t *ctx, size_t nc
 	for (size_t i = 0; i < fs->n_memo; i++)
 		if (fs->memo[i].question == q)
 			return fs->memo[i].face;
+	/* fontconfig says it is thread-safe, but its caches have had races:
+	 * the renderers ask it one at a time (a question is asked once). */
+	if (fs->fc_lock)
+		pthread_mutex_lock(fs->fc_lock);
 	pat = FcPatternCreate();
 	cs = FcCharSetCreate();
 	if (pat == NULL || cs == NULL) {
 		FcPatternDestroy(pat);
 		FcCharSetDestroy(cs);
+		if (fs->fc_lock)
+			pthread_mutex_unlock(fs->fc_lock);
 		return -1;
 	}
 	FcCharSetAddChar(cs, cp);
@@ -357,6 +364,8 @@ static int fc_find(struct fonts *fs, uint32_t cp, const uint32_t *ctx, size_t nc
 	FcPatternDestroy(m);
 	FcPatternDestroy(pat);
 	FcCharSetDestroy(cs);
+	if (fs->fc_lock)
+		pthread_mutex_unlock(fs->fc_lock);
 	if (fs->n_memo == fs->cap_memo) {
 		size_t cap = fs->cap_memo ? fs->cap_memo * 2 : 16;
 		struct fc_memo *v = realloc(fs->memo, cap * sizeof *v);

@@ -427,6 +427,7 @@ int cards_consume_item(const struct kudos_host *host, struct kudos_instance *sel
 	in.role = nonempty(host->item_get(item, KUDOS_FIELD_AUTHOR_ROLE));
 	in.source = host->item_get(item, KUDOS_FIELD_SOURCE);
 	in.lang = nonempty(host->item_get(item, KUDOS_FIELD_LANGUAGE));
+	text_language_prepare(in.lang);
 	in.excerpt = KUDOS_HOST_HAS(host, item_excerpt) ? nonempty(host->item_excerpt(item))
 	                                                : NULL;
 	in.has_rating = host->item_get_rating(item, &in.rating, &in.scale);

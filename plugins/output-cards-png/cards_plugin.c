@@ -29,6 +29,7 @@
 #include <inttypes.h>
 #include <linebreak.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,7 @@ struct card_env *cards_env_new(const struct cards_ctx *cx, char *msg, size_t msg
 		cards_env_free(e);
 		return NULL;
 	}
+	e->fonts->fc_lock = cx->fc_lock;
 	if ((e->enc = png_enc_new()) == NULL) {
 		snprintf(msg, msg_size, "out of memory starting a renderer");
 		cards_env_free(e);
@@ -239,6 +241,14 @@ static int start_renderers(const struct kudos_host *host, struct kudos_instance 
 	                                          : 1;
 	char msg[1200];
 
+	if ((cx->fc_lock = malloc(sizeof(pthread_mutex_t))) == NULL ||
+	    pthread_mutex_init(cx->fc_lock, NULL) != 0) {
+		free(cx->fc_lock);
+		cx->fc_lock = NULL;
+		host->set_error(self, "out of memory starting the renderers");
+		return KUDOS_ENOMEM;
+	}
+	text_language_prepare(NULL);
 	/* Even one job renders on a thread of its own: the callback's thread
 	 * meanwhile reads the next items and writes finished cards, whose
 	 * fsync is time spent waiting, not computing (measured: a fifth of
@@ -349,6 +359,11 @@ static void release(struct cards_ctx *cx)
 		cards_env_free(cx->env[i]);
 	free(cx->env);
 	cx->env = NULL;
+	if (cx->fc_lock) {
+		pthread_mutex_destroy(cx->fc_lock);
+		free(cx->fc_lock);
+		cx->fc_lock = NULL;
+	}
 	cards_avatars_free(cx);
 	image_free(&cx->logo_im);
 	theme_free(&cx->theme);

@@ -23,6 +23,18 @@
 #include <string.h>
 #include <unicode/ubrk.h>
 
+void text_language_prepare(const char *lang)
+{
+	struct text t;
+	hb_language_get_default();
+	if (lang && *lang) {
+		/* What shape_runs() will ask for: text_new()'s copy. */
+		memset(t.lang, 0, sizeof t.lang);
+		strncpy(t.lang, lang, sizeof t.lang - 1);
+		hb_language_from_string(t.lang, -1);
+	}
+}
+
 struct text *text_new(const char *lang)
 {
 	struct text *t = calloc(1, sizeof *t);
