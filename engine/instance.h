@@ -7,6 +7,7 @@
 #ifndef KUDOS_ENGINE_INSTANCE_H
 #define KUDOS_ENGINE_INSTANCE_H
 
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -56,6 +57,11 @@ struct kudos_instance {
 	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
+
+	/* filters */
+	struct kudos_item *filtering;     /* the item filter() was handed */
+	cJSON *found;                     /* what the filter said of it: {"flags",
+	                                     "tags", "scores", "language"} */
 };
 
 extern const struct kudos_host kudos_host_table;

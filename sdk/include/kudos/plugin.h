@@ -62,13 +62,15 @@ enum {
 	KUDOS_EPATH = -5,   /* a path escapes the output directory */
 	KUDOS_EFAIL = -6,   /* anything else; the message says what */
 	KUDOS_SKIP = 1      /* consume(): the output left this item out (e.g.
-	                       a limit was reached); not an error */
+	                       a limit was reached); filter_set_language(): the
+	                       item keeps the language it has; not an error */
 };
 
 enum kudos_plugin_kind {
 	KUDOS_PLUGIN_SOURCE = 1, /* collect(): turns payloads into items */
 	KUDOS_PLUGIN_OUTPUT = 2, /* consume() each gated item, then flush() */
-	KUDOS_PLUGIN_FILTER = 3  /* reserved for curation filters */
+	KUDOS_PLUGIN_FILTER = 3  /* filter() each new or changed item: flags,
+	                            tags, scores, a missing language */
 };
 
 enum kudos_log_level {
@@ -197,6 +199,20 @@ typedef int (*kudos_consume_fn)(const struct kudos_host *host,
 /* Output: every item has been consumed; write the files. */
 typedef int (*kudos_flush_fn)(const struct kudos_host *host,
                               struct kudos_instance *self, void *ctx);
+/* Filter: look at one item the job collected that this filter has not
+ * seen as it is now (new, edited upstream, or the job's filters changed),
+ * and say what you find through host->filter_flag(), filter_tag(),
+ * filter_score() and filter_set_language().  `item` is (transfer none),
+ * read-only and valid only during the call; it holds what the source
+ * said, plus the language an earlier filter of the job set.  Filters run
+ * after collect and before the curation rules, so rules can use what they
+ * set; a filter never changes an item's content, curation or rights.
+ * RETURN VALUE KUDOS_OK (also when there was nothing to say), or a
+ * negative code after set_error(): the run fails, naming the filter and
+ * the item, and nothing any filter found in this run is kept. */
+typedef int (*kudos_filter_fn)(const struct kudos_host *host,
+                               struct kudos_instance *self, void *ctx,
+                               const struct kudos_item *item);
 
 /* The descriptor a plugin returns.  Static, never freed. */
 struct kudos_plugin {
@@ -215,6 +231,10 @@ struct kudos_plugin {
 	kudos_flush_fn flush;     /* optional for outputs */
 	kudos_exit_fn exit;       /* optional */
 	/* ABI 1.0 ends here; new members are appended below. */
+
+	/* Appended in 1.0's pre-release: a descriptor whose struct_size stops
+	 * before it has no filter callback. */
+	kudos_filter_fn filter;   /* required for filters */
 };
 
 typedef const struct kudos_plugin *(*kudos_plugin_entry_fn)(void);
@@ -466,6 +486,50 @@ struct kudos_host {
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
 	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* --- filters (appended in 1.0's pre-release) ---------------------- */
+
+	/* What a filter found on the item its filter() callback was handed:
+	 * `item` must be that item and the call must come from inside
+	 * filter(); anything else is refused with KUDOS_EINVAL.  A filter's
+	 * findings on an item replace what it found on an earlier run.
+	 * Strings are copied (transfer none).  Names of flags and scores are
+	 * 1-32 bytes of [a-z0-9_]. */
+
+	/* Raise `flag` for a curator's eye, with `detail` (what triggered it,
+	 * shown beside the flag; may be NULL; at most 200 bytes of UTF-8).
+	 * Any name may be raised, kudos's own included (a better `pii`, a
+	 * `negative` in a language kudos's English lexicon cannot read); kudos
+	 * lists the item under it, e.g. in `kudos list --flag NAME`.  Raising
+	 * a flag again replaces its detail; at most 16 flags per filter and
+	 * item.  RETURN VALUE KUDOS_OK, or KUDOS_EINVAL for a bad name or
+	 * detail. */
+	int (*filter_flag)(struct kudos_instance *self, const struct kudos_item *item,
+	                   const char *flag, const char *detail);
+	/* Add a tag (a label such as "lang:de" or "spam"; rules can ask for
+	 * it): 1-64 bytes of UTF-8 without control characters, commas or
+	 * surrounding spaces, kept as given.  Adding a tag again changes
+	 * nothing; at most 32 tags per filter and item.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL. */
+	int (*filter_tag)(struct kudos_instance *self, const struct kudos_item *item,
+	                  const char *tag);
+	/* Set a named score, a finite number (a confidence from 0 to 1, a
+	 * spam probability).  kudos shows it, and rules use it, as
+	 * "<filter>.<name>" (e.g. "language.confidence"), so two filters'
+	 * scores never collide.  Setting it again replaces the value; at most
+	 * 32 scores per filter and item.  RETURN VALUE KUDOS_OK, or
+	 * KUDOS_EINVAL. */
+	int (*filter_score)(struct kudos_instance *self, const struct kudos_item *item,
+	                    const char *name, double value);
+	/* Give the item a language, a BCP 47 tag ("de", "pt-BR", "zh-Hant"),
+	 * when it has none: what a source says is never overwritten, nor what
+	 * an earlier filter of the job set.  Filters after this one read it
+	 * with item_get(item, KUDOS_FIELD_LANGUAGE); rules, outputs and kudos
+	 * show it as the item's language, marked as guessed.  RETURN VALUE
+	 * KUDOS_OK; KUDOS_SKIP (positive, not an error) when the item already
+	 * has a language, which is kept; KUDOS_EINVAL for a malformed tag. */
+	int (*filter_set_language)(struct kudos_instance *self,
+	                           const struct kudos_item *item, const char *language);
 };
 
 #ifdef __cplusplus
