@@ -68,6 +68,11 @@ struct kudos_query {
 	const char *flag;           /* items carrying this flag */
 	int flagged;                /* items carrying any flag */
 	int needs_reply;            /* negative or question-like items */
+	const char *tag;            /* items a filter tagged so */
+	/* Items the job's filters, whose fingerprint this is (engine/
+	 * filter.h), have not seen as they are now: new, edited upstream,
+	 * or last filtered by another set of filters. */
+	const char *unfiltered;
 };
 
 /* Called per item, newest first (created time, then id).  `it` is
@@ -154,6 +159,19 @@ void kudos_ids_free(char **ids, size_t n);
 int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err);
+/* Save what the job's filters found on an item (see engine/filter.h):
+ * `results` the JSON object of their findings, `language` the one they
+ * gave it (NULL: none), and what they saw: the filters' fingerprint
+ * `setup` and the item's `content_hash`.  Replaces what was saved before.
+ * Call inside a transaction. */
+int kudos_store_set_filter_results(struct kudos_store *s, const char *id,
+                                   const char *results, const char *language,
+                                   const char *setup, const char *content_hash,
+                                   struct kudos_error *err);
+/* Forget what filters found on the items of `sources` (NULL-terminated;
+ * NULL: all): for a job that lists no filters (any more). */
+int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *sources,
+                                     struct kudos_error *err);
 /* Whether upstream ever edited the item. */
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err);

@@ -86,7 +86,7 @@ static void sql_exec(const char *sql)
 
 Test(store, schema_is_versioned_and_in_wal_mode)
 {
-	cr_assert_eq(sql_int("PRAGMA user_version"), 1);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
@@ -102,6 +102,34 @@ Test(store, schema_is_versioned_and_in_wal_mode)
 	kudos_store_close(store);
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
 	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
+}
+
+/* A store kudos wrote before filter plugins existed (schema 1) gains their
+ * columns on open and keeps its items. */
+Test(store, schema_1_store_migrates_to_filter_results)
+{
+	struct kudos_item *it = make_item("1", "Great");
+	upsert(it);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	store = NULL;
+	sql_exec("ALTER TABLE items DROP COLUMN filter_results;"
+	         "ALTER TABLE items DROP COLUMN language_guess;"
+	         "ALTER TABLE items DROP COLUMN filter_hash;"
+	         "ALTER TABLE items DROP COLUMN filter_setup;"
+	         "PRAGMA user_version = 1;");
+	cr_assert_eq(sql_int("SELECT count(*) FROM pragma_table_info('items')"
+	                     " WHERE name = 'filter_results'"), 0);
+	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
+	cr_assert_eq(sql_int("SELECT count(*) FROM items WHERE filter_results = '{}'"
+	                     " AND language_guess IS NULL AND filter_setup IS NULL"), 1);
+	struct kudos_item *back = NULL;
+	cr_assert_eq(kudos_store_get(store, "csv:1", &back, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(back->field[KUDOS_FIELD_TEXT], "Great");
+	cr_assert_eq(back->n_tags, 0);
+	cr_assert_eq(back->language_guessed, 0);
+	kudos_item_free(back);
 }
 
 Test(store, collecting_the_same_item_twice_changes_nothing)
