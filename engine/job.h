@@ -33,6 +33,10 @@ struct kudos_job {
 	const cJSON *brand;
 	struct kudos_job_plugin *sources, *outputs;
 	size_t n_sources, n_outputs;
+	/* "filters": run in this order after collect, before the rules; each
+	 * plugin at most once, since its findings are kept under its name. */
+	struct kudos_job_plugin *filters;
+	size_t n_filters;
 	struct kudos_rule *auto_approve, *auto_reject;
 	size_t n_auto_approve, n_auto_reject;
 	struct kudos_rights_config rights;

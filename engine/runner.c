@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "curate.h"
+#include "filter.h"
 #include "fsutil.h"
 #include "gate.h"
 #include "instance.h"
@@ -157,6 +158,28 @@ int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *
 		return -1;
 	}
 	return 0;
+}
+
+int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err)
+{
+	const struct kudos_plugin_lib **libs = NULL;
+	const char **sources = job_source_names(job);
+	int rc = -1;
+	if ((job->n_sources && !sources) ||
+	    (job->n_filters && !(libs = calloc(job->n_filters, sizeof *libs)))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < job->n_filters; i++)
+		if (!(libs[i] = find_plugin(job, reg, &job->filters[i], KUDOS_PLUGIN_FILTER, err)))
+			goto done;
+	rc = kudos_filter_items(job, libs, store, sources, opts, &report->filtered, err);
+done:
+	free(libs);
+	free(sources);
+	return rc;
 }
 
 int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
@@ -364,6 +387,12 @@ int kudos_run_check(const struct kudos_job *job, const struct kudos_registry *re
 	return outputs ? check_entries(job, reg, job->outputs, job->n_outputs,
 	                               KUDOS_PLUGIN_OUTPUT, err)
 	               : 0;
+}
+
+int kudos_run_check_filters(const struct kudos_job *job, const struct kudos_registry *reg,
+                            struct kudos_error *err)
+{
+	return check_entries(job, reg, job->filters, job->n_filters, KUDOS_PLUGIN_FILTER, err);
 }
 
 void kudos_run_report_free(struct kudos_run_report *r)

@@ -16,8 +16,9 @@ enum { STEP_COLLECT = 1, STEP_CURATE = 2, STEP_RENDER = 4 };
 static const char run_help[] =
 	"usage: kudos run JOB.json [--dry-run]\n"
 	"\n"
-	"Collect from every source of the job, apply its curation rules, and\n"
-	"render every output through the render gate.\n"
+	"Collect from every source of the job, run its filters over new and\n"
+	"changed items, apply its curation rules, and render every output\n"
+	"through the render gate.\n"
 	"\n"
 	"  --dry-run           do everything, then save nothing and write no file\n"
 	"  --store PATH        the store (default: the job's \"store\", else ./kudos.db)\n"
@@ -27,8 +28,9 @@ static const char run_help[] =
 static const char collect_help[] =
 	"usage: kudos collect JOB.json\n"
 	"\n"
-	"Collect from every source of the job into the store, then apply the\n"
-	"job's curation rules.  Outputs are not rendered.  Options as for `kudos run`.\n";
+	"Collect from every source of the job into the store, then run its\n"
+	"filters and apply its curation rules.  Outputs are not rendered.\n"
+	"Options as for `kudos run`.\n";
 
 static const char render_help[] =
 	"usage: kudos render JOB.json\n"
@@ -49,7 +51,7 @@ static const char *shown_path(const char *abs, char *buf, size_t size)
 }
 
 static void summary(const struct cli *c, int steps, const struct kudos_run_report *r,
-                    int dry_run)
+                    size_t n_filters, int dry_run)
 {
 	if (c->verbosity == 0)
 		return;
@@ -67,6 +69,9 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 	if (r->stale)
 		printf("%ld request%s went unanswered too long (now `stale`)\n", r->stale,
 		       r->stale == 1 ? "" : "s");
+	if ((steps & STEP_CURATE) && n_filters)
+		printf("filters looked at %ld new or changed item%s\n", r->filtered,
+		       r->filtered == 1 ? "" : "s");
 	if (steps & STEP_CURATE) {
 		printf("approved %ld item%s by the job's rules", r->approved,
 		       r->approved == 1 ? "" : "s");
@@ -250,6 +255,7 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if (cli_run_time(&opts.run_time, &err) || kudos_job_load(c->args[0], &job, &err) ||
 	    cli_scan_plugins(c, &reg, &err) ||
 	    kudos_run_check(&job, &reg, (steps & STEP_RENDER) != 0, &err) ||
+	    ((steps & STEP_CURATE) && kudos_run_check_filters(&job, &reg, &err)) ||
 	    cli_open_store(c, job.store, 0, &store, &err))
 		goto fail;
 	/* A dry run does the real work inside one transaction and then
@@ -257,6 +263,8 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if (dry_run && kudos_store_begin(store, &err))
 		goto fail;
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
+		goto fail;
+	if ((steps & STEP_CURATE) && kudos_run_filter(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
 		goto fail;
@@ -268,7 +276,7 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if ((steps & STEP_RENDER) && !dry_run &&
 	    write_takedown_report(&job, &report, opts.run_time, &err))
 		goto fail;
-	summary(c, steps, &report, dry_run);
+	summary(c, steps, &report, job.n_filters, dry_run);
 	status = 0;
 	goto done;
 fail:
