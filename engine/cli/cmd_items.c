@@ -10,7 +10,7 @@
 #include "cli.h"
 
 static const char list_help[] =
-	"usage: kudos list [--curation S] [--rights S] [--source S] [--json]\n"
+	"usage: kudos list [--curation S] [--rights S] [--source S] [--flag F] [--tag T] [--json]\n"
 	"\n"
 	"List the items in the store, newest first.\n"
 	"\n"
@@ -19,7 +19,8 @@ static const char list_help[] =
 	"                 replied, denied, stale, revoked)\n"
 	"  --source S     only items from source plugin S\n"
 	"  --flag F       only items flagged F (pii, blocked_word, negative, question,\n"
-	"                 incentivized, employee, duplicate, edited_upstream)\n"
+	"                 incentivized, employee, duplicate, edited_upstream, or a\n"
+	"                 flag a filter plugin raised)\n"
 	"  --flagged      only items with any flag\n"
 	"  --tag T        only items a filter plugin tagged T\n"
 	"  --needs-reply  negative or question-like items: customers waiting for an answer\n"
