@@ -144,6 +144,9 @@ fail:
 static int filter_failed(struct walk *w, const struct kudos_job *job, struct kudos_error *err)
 {
 	const char *item = w->failed_item ? w->failed_item : "(unknown)";
+	if (w->status == KUDOS_ESTOP)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "filters: stopped by the user at item %s; "
+		                  "nothing they found in this run was kept", item);
 	if (w->failed == (size_t)-1)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "filters: out of memory at item %s", item);
 	struct kudos_instance *in = w->in[w->failed];
