@@ -41,6 +41,9 @@ struct kudos_instance {
 	int n_granted_by_reply, n_replied;
 	void (*on_item)(void *ud, long total);
 	void *on_item_ud;
+	/* Set on the per-file copy each_file_parallel hands a callback:
+	 * what it emits and logs is kept here (host_files.h). */
+	struct kudos_file_batch *batch;
 
 	/* outputs */
 	const char *scope;
@@ -75,6 +78,11 @@ int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err);
 /* Store one item the source emitted (transfer full): the writer
  * thread's kudos_writer_fn.  Failures land in in->store_err. */
 int kudos_instance_store_item(void *ud, struct kudos_item *it);
+
+/* Hand an emitted item (transfer full) to the writer thread, or store it
+ * directly outside collect().  RETURN VALUE non-zero once the store has
+ * failed (now or for an earlier item; see in->store_err). */
+int kudos_instance_emit(struct kudos_instance *in, struct kudos_item *it);
 
 /* Turn a callback's negative status into err, naming the plugin and
  * quoting its set_error() message. */

@@ -466,6 +466,28 @@ struct kudos_host {
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
 	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* each_file, for a source whose per-file work is independent: `fn`
+	 * runs on several threads at once, each call reading one file, so
+	 * parsing a folder of pages uses every core.  Each call gets its own
+	 * `file_self` (transfer none, valid during the call): pass it, not
+	 * the collect() instance, to every host call made for that file.
+	 * The host keeps what each call emitted and logged, and hands it on
+	 * in file name order, so the store and the messages are exactly
+	 * what a serial each_file would give.  Memory stays bounded by a few
+	 * pages per thread.
+	 * Inside `fn`, only these services may be used with file_self: log,
+	 * set_error, should_stop, run_time, alloc/realloc/free, the item
+	 * builders and item_emit, utf8_check, html_to_text and the time and
+	 * zone services; the others (config, cursors, outputs) are refused.
+	 * `fn` must not write state shared between files without its own
+	 * synchronisation (atomic counters, say).  Files after the first one
+	 * that failed are discarded.  RETURN VALUE as each_file. */
+	int (*each_file_parallel)(struct kudos_instance *self, const char *path,
+	                          int (*fn)(void *ud, struct kudos_instance *file_self,
+	                                    const char *file, const char *data,
+	                                    size_t len),
+	                          void *ud);
 };
 
 #ifdef __cplusplus
