@@ -137,6 +137,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
 			 " to_state, detail, prev_hash, hash)"
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[ST_SET_ANALYSIS] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+			    " duplicate_of = ?5 WHERE id = ?1",
+	[ST_EDITED] = "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)",
 };
 
 
@@ -450,34 +453,32 @@ int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
-	               " duplicate_of = ?5 WHERE id = ?1", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_SET_ANALYSIS);
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, flags);
 	store_bind_text(st, 3, detail);
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
 	store_bind_text(st, 5, duplicate_of);
-	return store_step_once(s, st, "saving what curation found", err);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(s, err, "saving what curation found");
+	return 0;
 }
 
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_EDITED);
 	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (step != SQLITE_ROW)
 		return store_fail(s, err, "reading edits");
 	return 0;
 }
-
 
 int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
                        const char *actor, const struct kudos_terms *terms,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -222,6 +223,13 @@ done:
 	return rc;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
 {
 	int dry_run = 0;
@@ -256,19 +264,27 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	 * rolls it back; each step's own transaction nests inside it. */
 	if (dry_run && kudos_store_begin(store, &err))
 		goto fail;
+	double t0 = seconds_now();
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
 		goto fail;
+	double t1 = seconds_now();
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && !dry_run &&
 	    write_replies(&job, store, &report.needs_reply, &err))
 		goto fail;
+	double t2 = seconds_now();
 	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_RENDER) && !dry_run &&
 	    write_takedown_report(&job, &report, opts.run_time, &err))
 		goto fail;
+	double t3 = seconds_now();
 	summary(c, steps, &report, dry_run);
+	/* -v: where the time went, per step (what a slow run asks first). */
+	if (c->verbosity >= 2)
+		fprintf(stderr, "kudos: time: collect %.3f s, curate %.3f s, render %.3f s\n",
+		        t1 - t0, t2 - t1, t3 - t2);
 	status = 0;
 	goto done;
 fail:
