@@ -31,7 +31,8 @@ static const struct {
 	const char *args, *summary;
 } commands[] = {
 	{"run", cmd_run, "JOB.json [--dry-run]", "collect, curate and render"},
-	{"collect", cmd_collect, "JOB.json", "collect from the sources and curate"},
+	{"collect", cmd_collect, "JOB.json", "collect from the sources"},
+	{"curate", cmd_curate, "JOB.json", "flag and apply the curation rules"},
 	{"render", cmd_render, "JOB.json", "render the outputs from the store"},
 	{"list", cmd_list, "[--curation S] [--rights S] [--json]", "items, newest first"},
 	{"show", cmd_show, "ID [--json]", "one item, its states and evidence"},

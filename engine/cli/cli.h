@@ -71,6 +71,7 @@ int cli_run_time(int64_t *out, struct kudos_error *err);
 /* Commands. */
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_collect(struct cli *c, int argc, char **argv);
+int cmd_curate(struct cli *c, int argc, char **argv);
 int cmd_render(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);

@@ -28,8 +28,17 @@ static const char run_help[] =
 static const char collect_help[] =
 	"usage: kudos collect JOB.json\n"
 	"\n"
-	"Collect from every source of the job into the store, then apply the\n"
-	"job's curation rules.  Outputs are not rendered.  Options as for `kudos run`.\n";
+	"Collect from every source of the job into the store.  Nothing is\n"
+	"curated or rendered: `kudos curate` or `kudos run` does that.  Options as\n"
+	"for `kudos run`.\n";
+
+static const char curate_help[] =
+	"usage: kudos curate JOB.json\n"
+	"\n"
+	"Curate what the store holds from the job's sources: flag (PII, blocked\n"
+	"words, duplicates, negative, ...), then apply the job's curation rules;\n"
+	"writes replies.csv beside the job.  Nothing is collected or rendered.\n"
+	"Options as for `kudos run`.\n";
 
 static const char render_help[] =
 	"usage: kudos render JOB.json\n"
@@ -306,7 +315,12 @@ int cmd_run(struct cli *c, int argc, char **argv)
 
 int cmd_collect(struct cli *c, int argc, char **argv)
 {
-	return run_steps(c, argc, argv, STEP_COLLECT | STEP_CURATE, collect_help);
+	return run_steps(c, argc, argv, STEP_COLLECT, collect_help);
+}
+
+int cmd_curate(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_CURATE, curate_help);
 }
 
 int cmd_render(struct cli *c, int argc, char **argv)
