@@ -146,10 +146,14 @@ enum kudos_field {
 	KUDOS_FIELD_COUNT_ = 19        /* not a field; grows with the enum   */
 };
 
-/* Item times, seconds since the epoch, UTC. */
+/* Item times, seconds since the epoch, UTC.  Append-only. */
 enum kudos_time {
 	KUDOS_TIME_CREATED = 0,
-	KUDOS_TIME_UPDATED = 1
+	KUDOS_TIME_UPDATED = 1,
+	KUDOS_TIME_APPROVED = 2  /* read-only: when the item's curation last
+	                            became `approved` (from the audit trail);
+	                            item_get_time() answers it for items an
+	                            output receives */
 };
 
 /* Badges an item carries into every output.  A bit set. */
@@ -465,6 +469,29 @@ struct kudos_host {
 	 * never call it have every placed item recorded in every shared file. */
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
+
+	/* --- planning outputs (they publish later than now) ---------------- */
+
+	/* Call it from init(): this output publishes during [from, until)
+	 * (seconds, UTC), e.g. its first and last slot.  The render gate then
+	 * hands consume() every item that passes for the output's scope at
+	 * some instant of that span not before the run's clock, instead of
+	 * only the items that pass now, and the output must ask
+	 * gate_check_at() before it places an item at a time.  An output that
+	 * never calls it receives only what passes now.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL with the reason set (not an output, not
+	 * from init(), or until <= from). */
+	int (*output_horizon)(struct kudos_instance *self, int64_t from, int64_t until);
+	/* The render gate's verdict, for this output's scope, on publishing
+	 * the item `item_id` (transfer none) at the instant `at`: approved,
+	 * granted for the scope, `at` inside the grant's window, author not
+	 * opted out.  Ask about any item consume() was handed in this render,
+	 * from consume() or flush(), after output_horizon().  RETURN VALUE 1
+	 * when it passes; 0 when not, with *reason (may be NULL; transfer
+	 * none, a static string) saying why in a few words ("outside the
+	 * grant's window", "not handed to this output in this render"). */
+	int (*gate_check_at)(struct kudos_instance *self, const char *item_id, int64_t at,
+	                     const char **reason);
 	/* ABI 1.0 ends here; new services are appended below. */
 };
 
