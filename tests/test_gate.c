@@ -355,10 +355,11 @@ static char *out_file(const char *name)
 	return t;
 }
 
-/* Through the real binary, with an output that plans (the test plugin
- * "planner") beside outputs that do not (probe, widget-json): a grant that
- * starts after today reaches the planner only, and each time it asks
- * about is judged at that time. */
+/* Through the real binary, with outputs that plan (the test plugin
+ * "planner", reposts) beside outputs that do not (probe, widget-json): a
+ * grant that starts after today reaches the planners only, each slot is
+ * judged at its own time, and every post reposts planned passes the gate
+ * at its time. */
 Test(gate, planning_outputs_see_future_grants_and_the_others_only_what_passes_now)
 {
 	add_by("1", "Ada", "@ada@example.social", "approved", "social", 0, 0, NULL);
@@ -379,7 +380,10 @@ Test(gate, planning_outputs_see_future_grants_and_the_others_only_what_passes_no
 	                   "{\"plugin\": \"probe\", \"dir\": \"probe\", \"scope\": \"social\"},"
 	                   "{\"plugin\": \"widget-json\", \"path\": \"w/w.json\", \"scope\": \"social\"},"
 	                   "{\"plugin\": \"planner\", \"dir\": \"planner\", \"from\": %lld, "
-	                   "\"until\": %lld, \"check_at\": [\"%lld\", \"%lld\"]}]}",
+	                   "\"until\": %lld, \"check_at\": [\"%lld\", \"%lld\"]},"
+	                   "{\"plugin\": \"reposts\", \"dir\": \"reposts\", \"platforms\": "
+	                   "[\"mastodon\"], \"start\": \"2030-01-01\", \"days\": 8, \"slots\": "
+	                   "[\"10:00\"], \"repeat_after_days\": 0}]}",
 	                   D2030, D2030 + 8 * DAY, D2030 + DAY, D2030 + 5 * DAY) > 0);
 	char *path = kt_job(dir, job);
 	struct kt_run r = kt_kudos(dir, "render", path, "--plugin-path",
@@ -414,7 +418,33 @@ Test(gate, planning_outputs_see_future_grants_and_the_others_only_what_passes_no
 	          !strcmp(buf, "0(not handed to this output in this render) "
 	                       "0(not handed to this output in this render)"),
 	          "an id never handed over: %s", plan);
+
+	/* every post reposts planned passes the gate at its slot */
+	char *sj = out_file("reposts/schedule.json");
+	doc = cJSON_Parse(sj);
+	cr_assert(doc);
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0);
+	int bea = 0, n = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "posts"))
+	{
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "item"));
+		int64_t at = 0;
+		cr_assert_eq(kudos_time_parse(cJSON_GetStringValue(cJSON_GetObjectItem(e, "utc")),
+		                              &at), 0);
+		struct kudos_item *it = NULL;
+		int v = -1;
+		cr_assert_eq(kudos_store_get(store, id, &it, &err), 0);
+		cr_assert_eq(kudos_gate_check(store, it, "social", at, &v, &err), 0);
+		cr_expect_eq(v, KUDOS_GATE_PASS, "%s planned at %lld, where the gate says %s", id,
+		             (long long)at, kudos_gate_reason(v));
+		bea += !strcmp(id, "csv:2");
+		n++;
+		kudos_item_free(it);
+	}
+	cr_expect_eq(bea, 1, "Bea, granted from the 5th, is planned");
+	cr_expect_eq(n, 3, "Ada, Bea and Hal once each");
+	cJSON_Delete(doc);
+	free(sj);
 	free(plan);
 	free(w);
 	free(probe);
