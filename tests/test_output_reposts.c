@@ -544,3 +544,90 @@ Test(reposts, newest_approvals_go_first_unless_the_job_orders_otherwise)
 		free(got);
 	}
 }
+
+/* ---- credit per network --------------------------------------------------- */
+
+/* The credit line of `item`'s post on `platform` ("— " up to the line's
+ * end), into buf; NULL when the item has no post there. */
+static const char *credit_on(const cJSON *doc, const char *item, const char *platform,
+                             char *buf, size_t n)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		if (strcmp(s(p, "item"), item) || strcmp(s(p, "platform"), platform))
+			continue;
+		const char *c = strstr(s(p, "text"), "\xE2\x80\x94 ");
+		cr_assert(c, "no credit line in %s", s(p, "text"));
+		c += 4;
+		snprintf(buf, n, "%.*s", (int)strcspn(c, "\n"), c);
+		return buf;
+	}
+	return NULL;
+}
+
+/* An @-mention is a name on one network only; on another it tags a
+ * stranger.  Alice (Mastodon) and Kim (X) asked for credit by handle, Dan
+ * (Mastodon, handle without an instance) and Jane (X) for their name. */
+Test(reposts, a_handle_is_mentioned_only_on_its_own_network)
+{
+	char *so = NULL;
+	if (access(KT_PLUGINS "/source-mastodon.so", R_OK) != 0 ||
+	    access(KT_PLUGINS "/source-x.so", R_OK) != 0) {
+		cr_log_warn("%s: source-mastodon.so or source-x.so is not built: credit across "
+		            "networks cannot be checked", KT_PLUGINS);
+		cr_skip_test("no mastodon or x source plugin");
+	}
+	cr_assert(asprintf(&so, ", {\"plugin\": \"mastodon\", \"path\": \"%s\"}, "
+	                        "{\"plugin\": \"x\", \"path\": \"%s\"}",
+	                   KT_SRC "/tests/fixtures/reposts/credit/mastodon",
+	                   KT_SRC "/tests/fixtures/reposts/credit/x") > 0);
+	struct env e = make("id,text,author_name,ok\n", so,
+	                    "\"platforms\": [\"x\", \"mastodon\", \"bluesky\"], \"start\": "
+	                    "\"2030-01-01\", \"days\": 4, \"slots\": [\"10:00\"], "
+	                    "\"repeat_after_days\": 0");
+	collect(&e);
+	static const struct {
+		const char *id, *credit, *x, *mastodon, *bluesky;
+	} c[] = {
+		{"mastodon:120000000000000001", "handle", "alice@example.social on Mastodon",
+		 "@alice@example.social", "alice@example.social on Mastodon"},
+		{"mastodon:120000000000000002", "full", "Dan Doe", "Dan Doe", "Dan Doe"},
+		{"x:1790000000000000001", "full", "Jane Xu (@jane_x)", "Jane Xu", "Jane Xu"},
+		{"x:1790000000000000002", "handle", "@kim_x", "kim_x on X", "kim_x on X"},
+	};
+	for (size_t i = 0; i < 4; i++) {
+		struct kt_run r = kt_kudos(e.dir, "grant", c[i].id, "--scope", "social", "--evidence",
+		                           "yes, by direct message", "--credit", c[i].credit,
+		                           "--store", "k.db", NULL);
+		cr_assert_eq(r.status, 0, "grant %s: %s", c[i].id, r.err);
+		kt_run_free(&r);
+	}
+	free(run(&e));
+	cJSON *doc = schedule(&e);
+	for (size_t i = 0; i < 4; i++) {
+		const char *names[] = {"x", "mastodon", "bluesky"};
+		const char *want[] = {c[i].x, c[i].mastodon, c[i].bluesky};
+		for (int k = 0; k < 3; k++) {
+			char buf[128];
+			const char *got = credit_on(doc, c[i].id, names[k], buf, sizeof buf);
+			cr_expect(got, "%s has no post on %s", c[i].id, names[k]);
+			if (got)
+				cr_expect_str_eq(got, want[k], "%s on %s", c[i].id, names[k]);
+		}
+	}
+	/* and nowhere a mention of a handle from another network */
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		const char *t = s(p, "text"), *pl = s(p, "platform"), *item = s(p, "item");
+		if (!strncmp(item, pl, strlen(pl)) && item[strlen(pl)] == ':')
+			continue; /* its own network */
+		for (const char *at = strchr(t, '@'); at; at = strchr(at + 1, '@'))
+			cr_expect(at > t && !strchr(" \n(", at[-1]),
+			          "%s on %s mentions someone: %s", item, pl, t);
+	}
+	cJSON_Delete(doc);
+	free(so);
+	done(&e);
+}
