@@ -186,6 +186,9 @@ Test(reposts_stability, slots_stay_put_across_runs_while_items_come_and_go)
 	char *td = NULL, *tdp = kt_path(dir, "takedown-report.json");
 	td = kt_read(tdp);
 	cr_expect(td && strstr(td, "csv:b"), "the takedown report names b:\n%s", td ? td : "");
+	cr_expect(td && strstr(td, "/out/schedule.json\"") && strstr(td, "/out/schedule.ics\"") &&
+	          strstr(td, "/out/schedule-x.csv\"") && strstr(td, "/out/schedule-bluesky.csv\""),
+	          "and every file that quoted it:\n%s", td ? td : "");
 	free(td);
 	free(tdp);
 

@@ -294,11 +294,24 @@ static int reposts_flush(const struct kudos_host *host, struct kudos_instance *s
 		if (rc != KUDOS_OK)
 			goto done;
 	}
-	/* The schedule holds the items of posts still ahead and nothing else:
-	 * an item with no slot is not published by this output. */
-	for (size_t i = 0; i < ctx->nposts && rc == KUDOS_OK; i++)
-		if (ctx->posts[i].status != RP_PAST && ctx->posts[i].item)
-			rc = host->output_place(self, ctx->posts[i].item, "schedule.json");
+	/* The schedule holds the items of posts still ahead and nothing else
+	 * (an item with no slot is not published by this output): in
+	 * schedule.json, schedule.ics and its platform's CSV, so that a
+	 * takedown names every file that quoted it. */
+	for (size_t i = 0; i < ctx->nposts && rc == KUDOS_OK; i++) {
+		struct rp_post *x = &ctx->posts[i];
+		if (x->status == RP_PAST || !x->it)
+			continue;
+		char csv[64];
+		snprintf(csv, sizeof csv, "schedule-%s.csv", rp_platforms[x->platform].name);
+		if (!(x->it->placed & 1u << RP_NPLATFORMS) &&
+		    ((rc = host->output_place(self, x->item, "schedule.json")) != KUDOS_OK ||
+		     (rc = host->output_place(self, x->item, "schedule.ics")) != KUDOS_OK))
+			break;
+		if (!(x->it->placed & 1u << x->platform))
+			rc = host->output_place(self, x->item, csv);
+		x->it->placed |= 1u << RP_NPLATFORMS | 1u << x->platform;
+	}
 	if (rc != KUDOS_OK)
 		goto done;
 	warn_skips(host, self, ctx);

@@ -107,6 +107,8 @@ struct rp_item {
 	int has_approved, has_rating;
 	int64_t approved;  /* when its curation became approved */
 	double rating;     /* on a scale of 5 */
+	unsigned placed;   /* output_place done: bit p for schedule-<p>.csv,
+	                      bit RP_NPLATFORMS for schedule.json and .ics */
 	struct rp_post_text post[RP_NPLATFORMS];
 	/* planning */
 	int64_t *times[RP_NPLATFORMS]; /* planned UTC times per platform */
