@@ -2,9 +2,11 @@
  * plan.c: which item goes out where and when.
  *
  * Contract: rp_plan() takes the saved plan (state.c), the items consume()
- * kept (put in the job's "order" first) and the slot instances (slots.c), and leaves in
- * ctx->posts every post of the plan and in ctx->cancels every
- * cancellation still worth telling a scheduling tool about.
+ * kept (put in the job's "order" first) and the slot instances
+ * (slots.c), and leaves in ctx->posts every post of the plan and in
+ * ctx->cancels every cancellation still worth telling a scheduling tool
+ * about.  Whether an item may go out at a time is never decided here: the
+ * render gate answers it (host->gate_check_at).
  *
  *  1. A saved post whose time has passed is history: kept (for
  *     repeat_after_days and the author rule) while repeat_after_days can
