@@ -188,7 +188,9 @@ typedef void (*kudos_exit_fn)(const struct kudos_host *host,
 typedef int (*kudos_collect_fn)(const struct kudos_host *host,
                                 struct kudos_instance *self, void *ctx);
 /* Output: called once per item that passed the render gate for this
- * output's scope, newest first (id as the tie-break).  `item` is
+ * output's scope (now, or for an output that declared a horizon with
+ * output_horizon(), at some instant of it), newest first (id as the
+ * tie-break).  `item` is
  * (transfer none) and valid only during the call: copy what you keep.
  * The author fields are already reduced to what the creator's credit
  * preference allows (an anonymous item has no author fields at all).
@@ -453,8 +455,9 @@ struct kudos_host {
 	const char *(*item_artifact)(struct kudos_instance *self, const struct kudos_item *item,
 	                             const char *plugin);
 	/* The grant's window, for outputs that publish later than now (a
-	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
-	 * 1 when the item has a grant, else 0. */
+	 * repost at its slot time) to word their messages; whether an item
+	 * may go out at a time is gate_check_at()'s to say.  0 means open on
+	 * that side.  RETURN VALUE 1 when the item has a grant, else 0. */
 	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
 	/* Write a file that publishes no item (a report, a list of
 	 * cancellations): atomically, inside the output directory, but not
