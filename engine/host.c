@@ -312,6 +312,11 @@ static int host_item_get_rating(const struct kudos_item *it, double *value, doub
 
 static int host_item_get_time(const struct kudos_item *it, int which, int64_t *utc)
 {
+	if (it && which == KUDOS_TIME_APPROVED && it->has_approved_at) {
+		if (utc)
+			*utc = it->approved_at;
+		return 1;
+	}
 	if (!it || (which != KUDOS_TIME_CREATED && which != KUDOS_TIME_UPDATED) ||
 	    !it->has_time[which])
 		return 0;
@@ -577,6 +582,40 @@ static int host_item_grant_window(const struct kudos_item *item, int64_t *from,
 	return 1;
 }
 
+static int host_output_horizon(struct kudos_instance *self, int64_t from, int64_t until)
+{
+	if (!self->scope || !self->in_init) {
+		host_set_error(self, "output_horizon() is for outputs, from init(); "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	if (until <= from) {
+		host_set_error(self, "output_horizon(): the span ends before it starts; "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	self->plans = 1;
+	self->horizon_from = from;
+	self->horizon_until = until;
+	return KUDOS_OK;
+}
+
+static int host_gate_check_at(struct kudos_instance *self, const char *item_id, int64_t at,
+                              const char **reason)
+{
+	int verdict;
+	const char *why = NULL;
+	if (!self->plans)
+		why = "this output declared no horizon (output_horizon)";
+	else if (kudos_gate_book_check(&self->book, item_id, self->scope, at, &verdict))
+		why = "not handed to this output in this render";
+	else if (verdict != KUDOS_GATE_PASS)
+		why = kudos_gate_reason(verdict);
+	if (reason)
+		*reason = why;
+	return why == NULL;
+}
+
 static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
 {
 	int64_t count = 0;
@@ -683,6 +722,8 @@ const struct kudos_host kudos_host_table = {
 	.item_grant_window = host_item_grant_window,
 	.output_write_report = host_output_write_report,
 	.output_place = host_output_place,
+	.output_horizon = host_output_horizon,
+	.gate_check_at = host_gate_check_at,
 	.each_file_parallel = kudos_host_each_file_parallel,
 };
 
@@ -719,7 +760,9 @@ fail:
 int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err)
 {
 	if (in->desc->init) {
+		in->in_init = 1;
 		int rc = in->desc->init(&kudos_host_table, in, in->ctx);
+		in->in_init = 0;
 		if (rc < 0)
 			return kudos_instance_failed(in, "init", rc, err);
 	}
@@ -767,6 +810,7 @@ void kudos_instance_free(struct kudos_instance *in)
 	}
 	free(in->placements);
 	free(in->artifact);
+	kudos_gate_book_free(&in->book);
 	free(in->ctx);
 	free(in->state_key);
 	free(in->output_dir);

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "gate.h"
 #include "job.h"
 #include "loader.h"
 #include "store.h"
@@ -33,6 +34,7 @@ struct kudos_instance {
 	char error[1024];                 /* the plugin's set_error() */
 	struct kudos_error store_err;     /* a store failure during emit */
 	int initialized;                  /* init() succeeded: exit() is owed */
+	int in_init;                      /* init() is running */
 
 	/* sources */
 	struct kudos_writer *writer;      /* set while collect() runs */
@@ -59,6 +61,11 @@ struct kudos_instance {
 	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
+	/* output_horizon(): the output plans [from, until) and is handed what
+	 * passes there; the book lets gate_check_at() judge it at any time */
+	int plans;
+	int64_t horizon_from, horizon_until;
+	struct kudos_gate_book book;
 };
 
 extern const struct kudos_host kudos_host_table;

@@ -275,8 +275,15 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	if (kudos_instance_init(in, err))
 		goto done;
 	p.in = in;
-	if (kudos_gate_each(store, sources, in->scope, opts->now, consume_one, &p,
-	                    &out->refused, err) < 0)
+	/* A planning output is handed what passes somewhere in its span still
+	 * ahead, and asks the gate about each slot (gate_check_at); every
+	 * other output only what passes now. */
+	int64_t from = in->plans && in->horizon_from > opts->now ? in->horizon_from : opts->now;
+	int64_t until = in->plans ? in->horizon_until : opts->now + 1;
+	if (from < until &&
+	    kudos_gate_each_span(store, sources, in->scope, from, until,
+	                         in->plans ? &in->book : NULL, consume_one, &p, &out->refused,
+	                         err) < 0)
 		goto done;
 	if (p.status < 0) {
 		kudos_instance_failed(in, "consume", p.status, err);

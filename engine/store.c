@@ -559,7 +559,10 @@ done:
 	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
-	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of "     \
+	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"     \
+	" (SELECT a.at FROM audit a WHERE a.item_id = i.id AND"                   \
+	"  a.action = 'curation' AND a.to_state = 'approved'"                     \
+	"  ORDER BY a.seq DESC LIMIT 1) "                                         \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
 
@@ -640,6 +643,13 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
 	                            sqlite3_column_double(st, 33), store_col_text(st, 34)))
 		goto fail;
+	/* When the item became approved: its latest approval in the audit
+	 * trail, meaningful only while it is still approved. */
+	if (sqlite3_column_type(st, 35) != SQLITE_NULL &&
+	    strcmp(store_col_text(st, 23), "approved") == 0) {
+		it->has_approved_at = 1;
+		it->approved_at = sqlite3_column_int64(st, 35);
+	}
 	char *credit = kudos_item_credit(it);
 	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
 	free(credit);

@@ -146,10 +146,14 @@ enum kudos_field {
 	KUDOS_FIELD_COUNT_ = 19        /* not a field; grows with the enum   */
 };
 
-/* Item times, seconds since the epoch, UTC. */
+/* Item times, seconds since the epoch, UTC.  Append-only. */
 enum kudos_time {
 	KUDOS_TIME_CREATED = 0,
-	KUDOS_TIME_UPDATED = 1
+	KUDOS_TIME_UPDATED = 1,
+	KUDOS_TIME_APPROVED = 2  /* read-only: when the item's curation last
+	                            became `approved` (from the audit trail);
+	                            item_get_time() answers it for items an
+	                            output receives */
 };
 
 /* Badges an item carries into every output.  A bit set. */
@@ -184,7 +188,9 @@ typedef void (*kudos_exit_fn)(const struct kudos_host *host,
 typedef int (*kudos_collect_fn)(const struct kudos_host *host,
                                 struct kudos_instance *self, void *ctx);
 /* Output: called once per item that passed the render gate for this
- * output's scope, newest first (id as the tie-break).  `item` is
+ * output's scope (now, or for an output that declared a horizon with
+ * output_horizon(), at some instant of it), newest first (id as the
+ * tie-break).  `item` is
  * (transfer none) and valid only during the call: copy what you keep.
  * The author fields are already reduced to what the creator's credit
  * preference allows (an anonymous item has no author fields at all).
@@ -449,8 +455,9 @@ struct kudos_host {
 	const char *(*item_artifact)(struct kudos_instance *self, const struct kudos_item *item,
 	                             const char *plugin);
 	/* The grant's window, for outputs that publish later than now (a
-	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
-	 * 1 when the item has a grant, else 0. */
+	 * repost at its slot time) to word their messages; whether an item
+	 * may go out at a time is gate_check_at()'s to say.  0 means open on
+	 * that side.  RETURN VALUE 1 when the item has a grant, else 0. */
 	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
 	/* Write a file that publishes no item (a report, a list of
 	 * cancellations): atomically, inside the output directory, but not
@@ -465,7 +472,29 @@ struct kudos_host {
 	 * never call it have every placed item recorded in every shared file. */
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
-	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* --- planning outputs (they publish later than now) ---------------- */
+
+	/* Call it from init(): this output publishes during [from, until)
+	 * (seconds, UTC), e.g. its first and last slot.  The render gate then
+	 * hands consume() every item that passes for the output's scope at
+	 * some instant of that span not before the run's clock, instead of
+	 * only the items that pass now, and the output must ask
+	 * gate_check_at() before it places an item at a time.  An output that
+	 * never calls it receives only what passes now.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL with the reason set (not an output, not
+	 * from init(), or until <= from). */
+	int (*output_horizon)(struct kudos_instance *self, int64_t from, int64_t until);
+	/* The render gate's verdict, for this output's scope, on publishing
+	 * the item `item_id` (transfer none) at the instant `at`: approved,
+	 * granted for the scope, `at` inside the grant's window, author not
+	 * opted out.  Ask about any item consume() was handed in this render,
+	 * from consume() or flush(), after output_horizon().  RETURN VALUE 1
+	 * when it passes; 0 when not, with *reason (may be NULL; transfer
+	 * none, a static string) saying why in a few words ("outside the
+	 * grant's window", "not handed to this output in this render"). */
+	int (*gate_check_at)(struct kudos_instance *self, const char *item_id, int64_t at,
+	                     const char **reason);
 
 	/* each_file, for a source whose per-file work is independent: `fn`
 	 * runs on several threads at once, each call reading one file, so
@@ -488,6 +517,7 @@ struct kudos_host {
 	                                    const char *file, const char *data,
 	                                    size_t len),
 	                          void *ud);
+	/* New services are appended here, below everything else. */
 };
 
 #ifdef __cplusplus
