@@ -147,13 +147,14 @@ static int list_files(struct kudos_instance *self, const char *path, char ***fil
 	return KUDOS_OK;
 }
 
-/* Read `file` whole; RETURN VALUE KUDOS_OK or KUDOS_EIO with the error
+/* Read `file` whole into *buf (kept from file to file: see
+ * kudos_read_file_into); RETURN VALUE KUDOS_OK or KUDOS_EIO with the error
  * set. */
-static int read_whole(struct kudos_instance *self, const char *file, char **data,
-                      size_t *len)
+static int read_whole(struct kudos_instance *self, const char *file, char **buf,
+                      size_t *cap, size_t *len)
 {
 	struct kudos_error err = {0};
-	if (kudos_read_file(file, "source file", data, len, &err)) {
+	if (kudos_read_file_into(file, "source file", buf, cap, len, &err)) {
 		snprintf(self->error, sizeof self->error, "%s", err.msg);
 		return KUDOS_EIO;
 	}
@@ -163,21 +164,18 @@ static int read_whole(struct kudos_instance *self, const char *file, char **data
 int kudos_host_each_file(struct kudos_instance *self, const char *path, serial_fn fn,
                          void *ud)
 {
-	char **files;
-	size_t n;
+	char **files, *buf = NULL;
+	size_t n, cap = 0, len;
 	if (!path || !fn)
 		return KUDOS_EINVAL;
 	int rc = list_files(self, path, &files, &n);
 	for (size_t i = 0; rc == KUDOS_OK && i < n; i++) {
-		char *data;
-		size_t len;
 		if (stopped(self))
 			rc = KUDOS_ESTOP;
-		else if ((rc = read_whole(self, files[i], &data, &len)) == KUDOS_OK) {
-			rc = fn(ud, files[i], data, len);
-			free(data);
-		}
+		else if ((rc = read_whole(self, files[i], &buf, &cap, &len)) == KUDOS_OK)
+			rc = fn(ud, files[i], buf, len);
 	}
+	free(buf);
 	free_list(files, n);
 	return rc;
 }
@@ -223,17 +221,17 @@ static void file_view(struct kudos_instance *v, const struct kudos_instance *sel
 	v->batch = batch;
 }
 
-static int run_file(struct pool *p, size_t i, struct slot *s)
+/* Run the callback for file i; *buf and *cap are the worker's read
+ * buffer. */
+static int run_file(struct pool *p, size_t i, struct slot *s, char **buf, size_t *cap)
 {
-	char *data;
 	size_t len;
 	if (stopped(p->self))
 		return KUDOS_ESTOP;
-	int rc = read_whole(&s->file_self, p->files[i], &data, &len);
+	int rc = read_whole(&s->file_self, p->files[i], buf, cap, &len);
 	if (rc != KUDOS_OK)
 		return rc;
-	rc = p->fn(p->ud, &s->file_self, p->files[i], data, len);
-	free(data);
+	rc = p->fn(p->ud, &s->file_self, p->files[i], *buf, len);
 	if (rc == KUDOS_OK && s->batch.oom) {
 		snprintf(s->file_self.error, sizeof s->file_self.error,
 		         "%s: out of memory while reading it", p->files[i]);
@@ -245,6 +243,8 @@ static int run_file(struct pool *p, size_t i, struct slot *s)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	char *buf = NULL;
+	size_t cap = 0;
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->abort && p->next < p->n && p->next >= p->delivered + p->window)
@@ -257,13 +257,14 @@ static void *worker(void *arg)
 		s->done = 0;
 		file_view(&s->file_self, p->self, &s->batch);
 		pthread_mutex_unlock(&p->lock);
-		int rc = run_file(p, i, s);
+		int rc = run_file(p, i, s, &buf, &cap);
 		pthread_mutex_lock(&p->lock);
 		s->rc = rc;
 		s->done = 1;
 		pthread_cond_broadcast(&p->ready);
 	}
 	pthread_mutex_unlock(&p->lock);
+	free(buf);
 	return NULL;
 }
 
