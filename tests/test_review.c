@@ -598,22 +598,44 @@ static char *stderr_text(void)
 	return s ? s : strdup("(no stderr file)");
 }
 
-/* Wait until the screen shows `needle`; RETURN VALUE the screen (transfer
- * full).  Fails with the last screen and kudos's stderr. */
+/* Wait until the screen shows `needle` and has stopped changing (a
+ * capture may fall between two writes of one redraw); RETURN VALUE the
+ * screen (transfer full).  Fails with the last screen and kudos's stderr. */
 static char *wait_for(const char *needle)
 {
 	int64_t until = ms() + WAIT_MS;
+	char *last = NULL;
 	for (;;) {
 		char *s = screen(0);
-		if (strstr(s, needle))
+		if (strstr(s, needle) && last && strcmp(s, last) == 0) {
+			free(last);
 			return s;
+		}
 		if (ms() > until) {
 			char *e = stderr_text();
 			cr_assert_fail("the screen never showed \"%s\"; it shows:\n%s\n--- kudos's "
 			               "stderr ---\n%s", needle, s, e);
 		}
-		free(s);
+		free(last);
+		last = s;
 		usleep(30 * 1000);
+	}
+}
+
+/* The screen once two captures in a row agree. */
+static char *stable_screen(void)
+{
+	char *last = screen(0);
+	int64_t until = ms() + WAIT_MS;
+	for (;;) {
+		usleep(30 * 1000);
+		char *s = screen(0);
+		int same = strcmp(s, last) == 0;
+		free(last);
+		if (same)
+			return s;
+		cr_assert(ms() < until, "the screen never stopped changing:\n%s", s);
+		last = s;
 	}
 }
 
@@ -952,31 +974,30 @@ Test(long_quote, a_long_quote_scrolls_whole_and_rewraps_on_resize)
 	/* Every word is on some page, in order: nothing is cut. */
 	int seen[121] = {0};
 	for (int page = 0; page < 40 && !seen[120]; page++) {
-		s = screen(0);
+		s = stable_screen();
 		for (int i = 1; i <= 120; i++) {
 			char w[16];
 			snprintf(w, sizeof w, "w%03d", i);
 			if (strstr(s, w))
 				seen[i] = 1;
 		}
-		int at_end = strstr(s, "the end") != NULL;
-		free(s);
-		if (at_end)
+		if (strstr(s, "the end")) {
+			free(s);
 			break;
-		char *before = screen(0);
+		}
 		keys("NPage");
 		/* Wait for the page to change. */
 		int64_t until = ms() + WAIT_MS;
 		for (;;) {
-			s = screen(0);
-			int same = strcmp(s, before) == 0;
-			free(s);
+			char *now = screen(0);
+			int same = strcmp(now, s) == 0;
+			free(now);
 			if (!same)
 				break;
-			cr_assert(ms() < until, "PgDn changed nothing:\n%s", before);
+			cr_assert(ms() < until, "PgDn changed nothing:\n%s", s);
 			usleep(30 * 1000);
 		}
-		free(before);
+		free(s);
 	}
 	for (int i = 1; i <= 120; i++)
 		cr_assert(seen[i], "w%03d was never on the screen", i);
