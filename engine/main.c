@@ -38,6 +38,7 @@ static const struct {
 	{"show", cmd_show, "ID [--json]", "one item, its states and evidence"},
 	{"approve", cmd_approve, "ID...", "approve items"},
 	{"reject", cmd_reject, "ID... [--reason T]", "reject items"},
+	{"review", cmd_review, "JOB.json", "decide new items one by one, in the terminal"},
 	{"request", cmd_request, "ID... [--template T]", "ask for permission: print the message"},
 	{"grant", cmd_grant, "ID --scope S --evidence T", "record permission (scopes, window)"},
 	{"deny", cmd_deny, "ID [--reason T]", "the creator said no"},

@@ -38,25 +38,6 @@ static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
 	return NULL;
 }
 
-/* The names of the job's sources, NULL-terminated (transfer full; the
- * strings are borrowed from the job), or NULL when it has none: then an
- * output draws from every item in the store. */
-static const char **job_source_names(const struct kudos_job *job)
-{
-	if (job->n_sources == 0)
-		return NULL;
-	const char **names = calloc(job->n_sources + 1, sizeof *names);
-	size_t n = 0;
-	for (size_t i = 0; names && i < job->n_sources; i++) {
-		size_t j = 0;
-		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
-			j++;
-		if (j == n)
-			names[n++] = job->sources[i].plugin;
-	}
-	return names;
-}
-
 /* The key under which a job entry keeps its state and publications:
  * "acme-spring/sources[0]". */
 static int entry_key(const struct kudos_job *job, struct kudos_instance *in,
@@ -163,7 +144,7 @@ int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
                      const struct kudos_run_opts *opts, struct kudos_run_report *report,
                      struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	int rc = kudos_analyze(store, job, sources, &report->flagged, err) ||
@@ -317,7 +298,7 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	int rc = -1;
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");

@@ -756,10 +756,12 @@ done:
 
 /* ---- curation -------------------------------------------------------- */
 
-int kudos_store_set_curation(struct kudos_store *s, const char *id,
-                             const char *state, const char *actor,
-                             const char *reason, int64_t now, int *changed,
-                             struct kudos_error *err)
+/* Set curation to `state` under `action`; with `expect`, only while the
+ * item is in that state. */
+static int change_curation(struct kudos_store *s, const char *id, const char *expect,
+                           const char *state, const char *action, const char *actor,
+                           const char *reason, int64_t now, int *changed,
+                           struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *from = NULL;
@@ -784,6 +786,12 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (expect && strcmp(from, expect) != 0) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "%s is %s now, no longer %s: someone else decided it meanwhile "
+		           "(`kudos history %s` says who)", id, from, expect, id);
+		goto done;
+	}
 	*changed = strcmp(from, state) != 0;
 	if (!*changed) {
 		rc = 0;
@@ -797,11 +805,27 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		store_fail(s, err, "updating curation");
 		goto done;
 	}
-	if (store_audit_add(s, now, id, actor, "curation", from, state, reason, err))
+	if (store_audit_add(s, now, id, actor, action, from, state, reason, err))
 		goto done;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
 	free(from);
 	return rc;
+}
+
+int kudos_store_set_curation(struct kudos_store *s, const char *id,
+                             const char *state, const char *actor,
+                             const char *reason, int64_t now, int *changed,
+                             struct kudos_error *err)
+{
+	return change_curation(s, id, NULL, state, "curation", actor, reason, now, changed, err);
+}
+
+int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
+                                const char *to, const char *action, const char *actor,
+                                const char *reason, int64_t now, struct kudos_error *err)
+{
+	int changed;
+	return change_curation(s, id, expect, to, action, actor, reason, now, &changed, err);
 }
