@@ -20,6 +20,7 @@
 
 #include "../request.h"
 #include "../review.h"
+#include "../runner.h"
 #include "../text.h"
 #include "../wrap.h"
 #include "cli.h"
@@ -27,8 +28,9 @@
 static const char review_help[] =
 	"usage: kudos review JOB.json [--actor NAME] [--template NAME]\n"
 	"\n"
-	"Review the job's undecided (`new`) items in the terminal, best candidates\n"
-	"first: unflagged before flagged, then higher rating (unrated counts as 3\n"
+	"First curate the job's items as `kudos curate` does (flags, duplicates,\n"
+	"the job's rules), then review the undecided (`new`) ones in the terminal,\n"
+	"best candidates first: unflagged before flagged, then higher rating (unrated counts as 3\n"
 	"of 5), higher sentiment, newer; a duplicate comes right after its group's\n"
 	"representative.  One screen shows the quote whole, the author, source,\n"
 	"rating, flags with what triggered them, the item's duplicates and its\n"
@@ -679,6 +681,15 @@ int cmd_review(struct cli *c, int argc, char **argv)
 		           "reject`, `kudos request` and `kudos grant`");
 		goto fail;
 	}
+	/* The queue's order and the screen's flags come from curation: bring
+	 * it up to date first (what was collected since the last run, and
+	 * the job's rules, which may decide some items before a person does). */
+	struct kudos_run_opts opts = {.verbosity = c->verbosity, .now = cli_now(), .stop = c->stop};
+	struct kudos_run_report report = {0};
+	if (cli_run_time(&opts.run_time, &err) ||
+	    kudos_run_curate(&job, store, &opts, &report, &err))
+		goto fail;
+	kudos_run_report_free(&report);
 	if (kudos_review_open(store, &job, cli_actor(actor), template_name, &u.rv, &err))
 		goto fail;
 	struct kudos_review_status st;
