@@ -12,6 +12,7 @@
 
 #include "fsutil.h"
 #include "gate.h"
+#include "host_files.h"
 #include "html.h"
 #include "rights.h"
 #include "zone.h"
@@ -30,12 +31,17 @@ static void vlog_line(struct kudos_instance *self, int level, const char *fmt, v
 		return;
 	if (level < 0)
 		level = 0;
-	char line[2048];
+	char line[2048], out[2200];
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (level <= KUDOS_LOG_WARN)
-		fprintf(stderr, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
+		snprintf(out, sizeof out, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
 	else
-		fprintf(stderr, "kudos: %s: %s\n", self->desc->name, line);
+		snprintf(out, sizeof out, "kudos: %s: %s\n", self->desc->name, line);
+	/* A file read by each_file_parallel: printed in file order later. */
+	if (self->batch)
+		kudos_batch_line(self->batch, out);
+	else
+		fputs(out, stderr);
 }
 
 static void host_log(struct kudos_instance *self, int level, const char *fmt, ...)
@@ -60,8 +66,24 @@ static void host_free(void *p) { free(p); }
 
 /* ---- configuration and context -------------------------------------- */
 
+/* Services that touch the instance's shared state (its config values, the
+ * store) are not for a callback of each_file_parallel, which may run on
+ * several threads at once.  RETURN VALUE 1 (refused, error set) if `self`
+ * is such a callback's view. */
+static int refused_in_file_call(struct kudos_instance *self, const char *service)
+{
+	if (!self->batch)
+		return 0;
+	host_set_error(self, "%s is not available inside an each_file_parallel callback; "
+	                     "call it from collect() before or after reading the files",
+	               service);
+	return 1;
+}
+
 static const char *host_config_get(struct kudos_instance *self, const char *key)
 {
+	if (refused_in_file_call(self, "config_get"))
+		return NULL;
 	return key ? kudos_config_text(&self->cs, self->jp->entry, key) : NULL;
 }
 
@@ -72,6 +94,8 @@ static const char *host_job_dir(struct kudos_instance *self)
 
 static const char *host_job_get(struct kudos_instance *self, const char *key)
 {
+	if (refused_in_file_call(self, "job_get"))
+		return NULL;
 	return key ? kudos_config_text(&self->cs, self->job->root, key) : NULL;
 }
 
@@ -250,10 +274,18 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 		kudos_item_free(it);
 		return KUDOS_EINVAL;
 	}
-	int failed = self->writer ? kudos_writer_push(self->writer, it)
-	                          : kudos_instance_store_item(self, it);
+	if (self->batch) {
+		kudos_batch_item(self->batch, it);
+		return self->batch->oom ? KUDOS_ENOMEM : KUDOS_OK;
+	}
 	/* The store failed (now or for an earlier item): stop collecting. */
-	return failed ? KUDOS_EFAIL : KUDOS_OK;
+	return kudos_instance_emit(self, it) ? KUDOS_EFAIL : KUDOS_OK;
+}
+
+int kudos_instance_emit(struct kudos_instance *self, struct kudos_item *it)
+{
+	return self->writer ? kudos_writer_push(self->writer, it)
+	                    : kudos_instance_store_item(self, it);
 }
 
 static void host_item_free(struct kudos_item *it)
@@ -281,6 +313,11 @@ static int host_item_get_rating(const struct kudos_item *it, double *value, doub
 
 static int host_item_get_time(const struct kudos_item *it, int which, int64_t *utc)
 {
+	if (it && which == KUDOS_TIME_APPROVED && it->has_approved_at) {
+		if (utc)
+			*utc = it->approved_at;
+		return 1;
+	}
 	if (!it || (which != KUDOS_TIME_CREATED && which != KUDOS_TIME_UPDATED) ||
 	    !it->has_time[which])
 		return 0;
@@ -324,7 +361,7 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 {
 	char *value = NULL;
 	struct kudos_error err = {0};
-	if (!key || !self->state_key)
+	if (!key || !self->state_key || refused_in_file_call(self, "cursor_get"))
 		return NULL;
 	if (self->writer)
 		kudos_writer_sync(self->writer); /* the store is the writer's until then */
@@ -347,7 +384,8 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 
 static int host_cursor_set(struct kudos_instance *self, const char *key, const char *value)
 {
-	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value))
+	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value) ||
+	    refused_in_file_call(self, "cursor_set"))
 		return KUDOS_EINVAL;
 	if (self->writer)
 		kudos_writer_sync(self->writer);
@@ -545,6 +583,40 @@ static int host_item_grant_window(const struct kudos_item *item, int64_t *from,
 	return 1;
 }
 
+static int host_output_horizon(struct kudos_instance *self, int64_t from, int64_t until)
+{
+	if (!self->scope || !self->in_init) {
+		host_set_error(self, "output_horizon() is for outputs, from init(); "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	if (until <= from) {
+		host_set_error(self, "output_horizon(): the span ends before it starts; "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	self->plans = 1;
+	self->horizon_from = from;
+	self->horizon_until = until;
+	return KUDOS_OK;
+}
+
+static int host_gate_check_at(struct kudos_instance *self, const char *item_id, int64_t at,
+                              const char **reason)
+{
+	int verdict;
+	const char *why = NULL;
+	if (!self->plans)
+		why = "this output declared no horizon (output_horizon)";
+	else if (kudos_gate_book_check(&self->book, item_id, self->scope, at, &verdict))
+		why = "not handed to this output in this render";
+	else if (verdict != KUDOS_GATE_PASS)
+		why = kudos_gate_reason(verdict);
+	if (reason)
+		*reason = why;
+	return why == NULL;
+}
+
 static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
 {
 	int64_t count = 0;
@@ -601,65 +673,6 @@ static int host_zone_from_utc(const char *zone, int64_t utc, struct kudos_civil_
 	    kudos_zone_from_utc(zone, utc, local))
 		return KUDOS_EINVAL;
 	return KUDOS_OK;
-}
-
-/* ---- reading a source's files ----------------------------------------- */
-
-static int visible(const struct dirent *e)
-{
-	return e->d_name[0] != '.';
-}
-
-static int read_one(struct kudos_instance *self, const char *path,
-                    int (*fn)(void *, const char *, const char *, size_t), void *ud)
-{
-	struct kudos_error err = {0};
-	char *data = NULL;
-	size_t len;
-	if (kudos_read_file(path, "source file", &data, &len, &err)) {
-		host_set_error(self, "%s", err.msg);
-		return KUDOS_EIO;
-	}
-	int rc = fn(ud, path, data, len);
-	free(data);
-	return rc;
-}
-
-static int host_each_file(struct kudos_instance *self, const char *path,
-                          int (*fn)(void *, const char *, const char *, size_t), void *ud)
-{
-	struct stat st;
-	if (!path || !fn)
-		return KUDOS_EINVAL;
-	if (stat(path, &st) != 0) {
-		host_set_error(self, "%s: %s; check the source's \"path\" in the job", path,
-		               strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? KUDOS_EINVAL : KUDOS_EIO;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return read_one(self, path, fn, ud);
-	struct dirent **names = NULL;
-	/* alphasort is strcmp order here: kudos never sets a locale. */
-	int n = scandir(path, &names, visible, alphasort), rc = KUDOS_OK;
-	if (n < 0) {
-		host_set_error(self, "%s: cannot list the folder: %s", path, strerror(errno));
-		return KUDOS_EIO;
-	}
-	for (int i = 0; i < n; i++) {
-		char *file = NULL;
-		if (rc == KUDOS_OK && host_should_stop(self))
-			rc = KUDOS_ESTOP;
-		if (rc == KUDOS_OK && asprintf(&file, "%s/%s", path, names[i]->d_name) < 0) {
-			file = NULL;
-			rc = KUDOS_ENOMEM;
-		}
-		if (rc == KUDOS_OK && stat(file, &st) == 0 && S_ISREG(st.st_mode))
-			rc = read_one(self, file, fn, ud);
-		free(file);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
 }
 
 /* ---- filters ---------------------------------------------------------- */
@@ -863,13 +876,16 @@ const struct kudos_host kudos_host_table = {
 	.zone_to_utc = host_zone_to_utc,
 	.zone_from_utc = host_zone_from_utc,
 	.time_parse_zone = host_time_parse_zone,
-	.each_file = host_each_file,
+	.each_file = kudos_host_each_file,
 	.output_write_item = host_output_write_item,
 	.output_keep_item = host_output_keep_item,
 	.item_artifact = host_item_artifact,
 	.item_grant_window = host_item_grant_window,
 	.output_write_report = host_output_write_report,
 	.output_place = host_output_place,
+	.output_horizon = host_output_horizon,
+	.gate_check_at = host_gate_check_at,
+	.each_file_parallel = kudos_host_each_file_parallel,
 	.filter_flag = host_filter_flag,
 	.filter_tag = host_filter_tag,
 	.filter_score = host_filter_score,
@@ -909,7 +925,9 @@ fail:
 int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err)
 {
 	if (in->desc->init) {
+		in->in_init = 1;
 		int rc = in->desc->init(&kudos_host_table, in, in->ctx);
+		in->in_init = 0;
 		if (rc < 0)
 			return kudos_instance_failed(in, "init", rc, err);
 	}
@@ -957,6 +975,7 @@ void kudos_instance_free(struct kudos_instance *in)
 	}
 	free(in->placements);
 	free(in->artifact);
+	kudos_gate_book_free(&in->book);
 	cJSON_Delete(in->found);
 	free(in->ctx);
 	free(in->state_key);

@@ -71,6 +71,8 @@ struct kudos_item {
 	struct kudos_grant grant;
 	int has_grant;
 	int64_t collected_at;
+	int has_approved_at;  /* curation is approved: since approved_at */
+	int64_t approved_at;
 };
 
 /* A new item for `source` with `external_id`.  (transfer full) */

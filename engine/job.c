@@ -365,3 +365,19 @@ void kudos_job_free(struct kudos_job *job)
 	free(job->reply_scopes);
 	memset(job, 0, sizeof *job);
 }
+
+const char **kudos_job_source_names(const struct kudos_job *job)
+{
+	if (job->n_sources == 0)
+		return NULL;
+	const char **names = calloc(job->n_sources + 1, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; names && i < job->n_sources; i++) {
+		size_t j = 0;
+		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
+			j++;
+		if (j == n)
+			names[n++] = job->sources[i].plugin;
+	}
+	return names;
+}

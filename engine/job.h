@@ -48,4 +48,10 @@ struct kudos_job {
 int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err);
 void kudos_job_free(struct kudos_job *job);
 
+/* The plugin names of the job's sources, each once, NULL-terminated
+ * (transfer full: free the array; the strings are borrowed from the job),
+ * or NULL when the job has none: then the job's commands reach every item
+ * in the store. */
+const char **kudos_job_source_names(const struct kudos_job *job);
+
 #endif

@@ -39,25 +39,6 @@ static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
 	return NULL;
 }
 
-/* The names of the job's sources, NULL-terminated (transfer full; the
- * strings are borrowed from the job), or NULL when it has none: then an
- * output draws from every item in the store. */
-static const char **job_source_names(const struct kudos_job *job)
-{
-	if (job->n_sources == 0)
-		return NULL;
-	const char **names = calloc(job->n_sources + 1, sizeof *names);
-	size_t n = 0;
-	for (size_t i = 0; names && i < job->n_sources; i++) {
-		size_t j = 0;
-		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
-			j++;
-		if (j == n)
-			names[n++] = job->sources[i].plugin;
-	}
-	return names;
-}
-
 /* The key under which a job entry keeps its state and publications:
  * "acme-spring/sources[0]". */
 static int entry_key(const struct kudos_job *job, struct kudos_instance *in,
@@ -165,7 +146,7 @@ int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *r
                      struct kudos_run_report *report, struct kudos_error *err)
 {
 	const struct kudos_plugin_lib **libs = NULL;
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	int rc = -1;
 	if ((job->n_sources && !sources) ||
 	    (job->n_filters && !(libs = calloc(job->n_filters, sizeof *libs)))) {
@@ -186,7 +167,7 @@ int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
                      const struct kudos_run_opts *opts, struct kudos_run_report *report,
                      struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	int rc = kudos_analyze(store, job, sources, &report->flagged, err) ||
@@ -298,8 +279,15 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	if (kudos_instance_init(in, err))
 		goto done;
 	p.in = in;
-	if (kudos_gate_each(store, sources, in->scope, opts->now, consume_one, &p,
-	                    &out->refused, err) < 0)
+	/* A planning output is handed what passes somewhere in its span still
+	 * ahead, and asks the gate about each slot (gate_check_at); every
+	 * other output only what passes now. */
+	int64_t from = in->plans && in->horizon_from > opts->now ? in->horizon_from : opts->now;
+	int64_t until = in->plans ? in->horizon_until : opts->now + 1;
+	if (from < until &&
+	    kudos_gate_each_span(store, sources, in->scope, from, until,
+	                         in->plans ? &in->book : NULL, consume_one, &p, &out->refused,
+	                         err) < 0)
 		goto done;
 	if (p.status < 0) {
 		kudos_instance_failed(in, "consume", p.status, err);
@@ -333,7 +321,7 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	int rc = -1;
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");

@@ -147,6 +147,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
 			 " to_state, detail, prev_hash, hash)"
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[ST_SET_ANALYSIS] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+			    " duplicate_of = ?5 WHERE id = ?1",
+	[ST_EDITED] = "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)",
 	[ST_SET_FILTERED] = "UPDATE items SET filter_results = ?2, language_guess = ?3,"
 			    " filter_setup = ?4, filter_hash = ?5 WHERE id = ?1",
 };
@@ -478,17 +481,18 @@ int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
-	               " duplicate_of = ?5 WHERE id = ?1", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_SET_ANALYSIS);
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, flags);
 	store_bind_text(st, 3, detail);
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
 	store_bind_text(st, 5, duplicate_of);
-	return store_step_once(s, st, "saving what curation found", err);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(s, err, "saving what curation found");
+	return 0;
 }
 
 int kudos_store_set_filter_results(struct kudos_store *s, const char *id,
@@ -530,18 +534,15 @@ int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *s
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_EDITED);
 	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (step != SQLITE_ROW)
 		return store_fail(s, err, "reading edits");
 	return 0;
 }
-
 
 int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
                        const char *actor, const struct kudos_terms *terms,
@@ -624,6 +625,9 @@ done:
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
 	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"     \
+	" (SELECT a.at FROM audit a WHERE a.item_id = i.id AND"                   \
+	"  a.action = 'curation' AND a.to_state = 'approved'"                     \
+	"  ORDER BY a.seq DESC LIMIT 1),"                                         \
 	" i.filter_results, i.language IS NULL AND i.language_guess IS NOT NULL " \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "
@@ -704,9 +708,16 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 	if (kudos_item_set_analysis(it, store_col_text(st, 31), store_col_text(st, 32),
 	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
 	                            sqlite3_column_double(st, 33), store_col_text(st, 34)) ||
-	    kudos_item_set_filter_results(it, store_col_text(st, 35)))
+	    kudos_item_set_filter_results(it, store_col_text(st, 36)))
 		goto fail;
-	it->language_guessed = sqlite3_column_int(st, 36);
+	/* When the item became approved: its latest approval in the audit
+	 * trail, meaningful only while it is still approved. */
+	if (sqlite3_column_type(st, 35) != SQLITE_NULL &&
+	    strcmp(store_col_text(st, 23), "approved") == 0) {
+		it->has_approved_at = 1;
+		it->approved_at = sqlite3_column_int64(st, 35);
+	}
+	it->language_guessed = sqlite3_column_int(st, 37);
 	char *credit = kudos_item_credit(it);
 	int rc = kudos_item_put(it, KUDOS_FIELD_CREDIT, credit);
 	free(credit);
@@ -810,10 +821,12 @@ done:
 
 /* ---- curation -------------------------------------------------------- */
 
-int kudos_store_set_curation(struct kudos_store *s, const char *id,
-                             const char *state, const char *actor,
-                             const char *reason, int64_t now, int *changed,
-                             struct kudos_error *err)
+/* Set curation to `state` under `action`; with `expect`, only while the
+ * item is in that state. */
+static int change_curation(struct kudos_store *s, const char *id, const char *expect,
+                           const char *state, const char *action, const char *actor,
+                           const char *reason, int64_t now, int *changed,
+                           struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *from = NULL;
@@ -838,6 +851,12 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (expect && strcmp(from, expect) != 0) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "%s is %s now, no longer %s: someone else decided it meanwhile "
+		           "(`kudos history %s` says who)", id, from, expect, id);
+		goto done;
+	}
 	*changed = strcmp(from, state) != 0;
 	if (!*changed) {
 		rc = 0;
@@ -851,11 +870,27 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		store_fail(s, err, "updating curation");
 		goto done;
 	}
-	if (store_audit_add(s, now, id, actor, "curation", from, state, reason, err))
+	if (store_audit_add(s, now, id, actor, action, from, state, reason, err))
 		goto done;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
 	free(from);
 	return rc;
+}
+
+int kudos_store_set_curation(struct kudos_store *s, const char *id,
+                             const char *state, const char *actor,
+                             const char *reason, int64_t now, int *changed,
+                             struct kudos_error *err)
+{
+	return change_curation(s, id, NULL, state, "curation", actor, reason, now, changed, err);
+}
+
+int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
+                                const char *to, const char *action, const char *actor,
+                                const char *reason, int64_t now, struct kudos_error *err)
+{
+	int changed;
+	return change_curation(s, id, expect, to, action, actor, reason, now, &changed, err);
 }

@@ -91,6 +91,15 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
                              const char *reason, int64_t now, int *changed,
                              struct kudos_error *err);
 
+/* Compare and set: move an item's curation from `expect` to `to`, audited
+ * under `action` ("curation", "undo") with `reason` as the detail.
+ * RETURN VALUE -1 with KUDOS_EXIT_INPUT for an unknown id or state, or
+ * when the item is no longer in `expect` (someone decided it meanwhile);
+ * nothing changes then. */
+int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
+                                const char *to, const char *action, const char *actor,
+                                const char *reason, int64_t now, struct kudos_error *err);
+
 /* What a grant records beyond the item and the time.  Scopes are a
  * canonical "web,print" list; from/until 0 leave the window open. */
 struct kudos_grant_input {

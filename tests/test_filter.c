@@ -532,12 +532,12 @@ Test(filter_run, only_new_or_changed_items_are_filtered_again, .timeout = 60)
 	const char *tail = " \"filters\": [{\"plugin\": \"good-filter\"}]}";
 	snprintf(json, sizeof json, JOB_HEAD "%s", 3, tail);
 	e2e_job(&e, json);
-	struct kt_run r = e2e_kudos(&e, "collect");
+	struct kt_run r = e2e_kudos(&e, "run");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_eq(looked_at(r.err), 3, "%s", r.err);
 	kt_run_free(&r);
 
-	r = e2e_kudos(&e, "collect");
+	r = e2e_kudos(&e, "run");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_eq(looked_at(r.err), 0, "nothing changed: %s", r.err);
 	cr_assert(strstr(r.out, "filters looked at 0 new or changed items"), "%s", r.out);
@@ -546,7 +546,7 @@ Test(filter_run, only_new_or_changed_items_are_filtered_again, .timeout = 60)
 	/* One more item: only it. */
 	snprintf(json, sizeof json, JOB_HEAD "%s", 4, tail);
 	e2e_job(&e, json);
-	r = e2e_kudos(&e, "collect");
+	r = e2e_kudos(&e, "run");
 	cr_assert_eq(looked_at(r.err), 1, "%s", r.err);
 	cr_assert(strstr(r.err, "looked at good-source:g-4"), "%s", r.err);
 	kt_run_free(&r);
@@ -555,7 +555,7 @@ Test(filter_run, only_new_or_changed_items_are_filtered_again, .timeout = 60)
 	tail = " \"filters\": [{\"plugin\": \"good-filter\", \"word\": \"source\"}]}";
 	snprintf(json, sizeof json, JOB_HEAD "%s", 4, tail);
 	e2e_job(&e, json);
-	r = e2e_kudos(&e, "collect");
+	r = e2e_kudos(&e, "run");
 	cr_assert_eq(looked_at(r.err), 4, "%s", r.err);
 	kt_run_free(&r);
 	r = kt_kudos(e.dir, "list", "--flag", "keyword", "--store", e.store, NULL);
@@ -568,10 +568,24 @@ Test(filter_run, only_new_or_changed_items_are_filtered_again, .timeout = 60)
 	cr_assert_eq(looked_at(r.err), 0, "%s", r.err);
 	kt_run_free(&r);
 
+	/* collect alone runs no filter; curate filters what it left. */
+	snprintf(json, sizeof json, JOB_HEAD "%s", 5, tail);
+	e2e_job(&e, json);
+	r = e2e_kudos(&e, "collect");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(looked_at(r.err), 0, "%s", r.err);
+	kt_run_free(&r);
+	r = e2e_kudos(&e, "curate");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(looked_at(r.err), 1, "%s", r.err);
+	cr_assert(strstr(r.err, "looked at good-source:g-5"), "%s", r.err);
+	cr_assert(strstr(r.out, "filters looked at 1 new or changed item\n"), "%s", r.out);
+	kt_run_free(&r);
+
 	/* No filters any more: what they found is forgotten. */
 	snprintf(json, sizeof json, JOB_HEAD " \"filters\": []}", 4);
 	e2e_job(&e, json);
-	r = e2e_kudos(&e, "collect");
+	r = e2e_kudos(&e, "run");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_null(strstr(r.out, "filters looked at"), "%s", r.out);
 	kt_run_free(&r);
@@ -595,7 +609,7 @@ Test(filter_run, a_failing_filter_fails_the_run_and_keeps_the_store, .timeout = 
 	                  "   {\"min_rating\": 0}}]}}",
 	         2);
 	e2e_job(&e, json);
-	struct kt_run r = e2e_kudos(&e, "collect");
+	struct kt_run r = e2e_kudos(&e, "run");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kt_run_free(&r);
 	r = kt_kudos(e.dir, "reject", "good-source:g-1", "good-source:g-2", "--store", e.store,
@@ -654,7 +668,7 @@ Test(filter_run, a_failing_filter_fails_the_run_and_keeps_the_store, .timeout = 
 	 * so only the two new items are left to filter. */
 	snprintf(json, sizeof json, JOB_HEAD " \"filters\": [{\"plugin\": \"good-filter\"}]}", 4);
 	e2e_job(&e, json);
-	r = e2e_kudos(&e, "collect");
+	r = e2e_kudos(&e, "run");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_eq(looked_at(r.err), 2, "%s", r.err);
 	cr_assert(strstr(r.err, "looked at good-source:g-3") && strstr(r.err, "looked at good-source:g-4"),
@@ -704,7 +718,7 @@ Test(filter_run, bad_filter_entries_are_refused, .timeout = 60)
 		char json[512];
 		snprintf(json, sizeof json, JOB_HEAD " \"filters\": %s}", 1, cases[i][0]);
 		e2e_job(&e, json);
-		struct kt_run r = e2e_kudos(&e, "collect");
+		struct kt_run r = e2e_kudos(&e, "run");
 		cr_assert_eq(r.status, 2, "case %zu: exit %d: %s", i, r.status, r.err);
 		cr_assert(strstr(r.err, cases[i][1]), "case %zu: %s", i, r.err);
 		cr_assert_null(strstr(r.out, "collected"), "case %zu collected: %s", i, r.out);

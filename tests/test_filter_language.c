@@ -287,7 +287,7 @@ Test(language, a_job_routes_by_the_language_it_fills_in, .timeout = 60)
 	                        "   \"all\": {\"languages\": [\"de\"], \"min_rating\": 4,"
 	                        "             \"tags\": [\"lang:de\"],"
 	                        "             \"min_score\": {\"language.confidence\": 0.6}}}]}}");
-	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	struct kt_run r = kt_kudos(dir, "run", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "filters looked at 5 new or changed items"), "%s", r.out);
 	cr_assert(strstr(r.out, "approved 1 item by the job's rules"), "%s", r.out);

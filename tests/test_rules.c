@@ -171,7 +171,7 @@ Test(rules, reject_first_and_humans_are_never_overruled)
 	                   "{\"min_rating\": 5}}]}}");
 	char *store = kt_path(dir, "k.db");
 	/* b is five stars but asks for a refund: the reject rule wins. */
-	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	struct kt_run r = kt_kudos(dir, "run", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "approved 1 item by the job's rules, rejected 1"), "%s", r.out);
 	kt_run_free(&r);
@@ -196,7 +196,7 @@ Test(rules, reject_first_and_humans_are_never_overruled)
 	kt_run_free(&r);
 	r = kt_kudos(dir, "reject", "csv:a", "--store", store, NULL);
 	kt_run_free(&r);
-	r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	r = kt_kudos(dir, "curate", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kt_run_free(&r);
 	r = kt_kudos(dir, "list", "--json", "--store", store, NULL);

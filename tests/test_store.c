@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "leakcheck.h"
+#include "instance.h"
 #include "item.h"
 #include "store.h"
 
@@ -377,4 +378,49 @@ Test(store, cursors_round_trip_per_source)
 	free(v);
 	cr_assert_eq(kudos_store_cursor_get(store, "job/sources[1]", "since", &v, &err), 0);
 	cr_assert_null(v);
+}
+
+static int64_t approved_at(const char *id, int *has)
+{
+	struct kudos_item *it = NULL;
+	int64_t t = -1;
+	cr_assert_eq(kudos_store_get(store, id, &it, &err), 0, "%s", err.msg);
+	*has = kudos_host_table.item_get_time(it, KUDOS_TIME_APPROVED, &t);
+	cr_expect_eq(*has, it->has_approved_at, "the host reads what the store loaded");
+	kudos_item_free(it);
+	return t;
+}
+
+static void curate(const char *id, const char *state, int64_t at)
+{
+	int changed;
+	cr_assert_eq(kudos_store_begin(store, &err), 0);
+	cr_assert_eq(kudos_store_set_curation(store, id, state, "test", NULL, at, &changed, &err), 0,
+	             "%s", err.msg);
+	cr_assert_eq(kudos_store_commit(store, &err), 0);
+}
+
+/* KUDOS_TIME_APPROVED: when the curation last became approved, from the
+ * audit trail, and only while it is approved. */
+Test(store, the_approval_time_is_the_latest_approval_while_approved)
+{
+	struct kudos_item *it = make_item("1", "Great");
+	upsert(it);
+	int has;
+	approved_at("csv:1", &has);
+	cr_expect_eq(has, 0, "a new item has no approval time");
+	curate("csv:1", "approved", 1700001000);
+	cr_expect_eq(approved_at("csv:1", &has), 1700001000);
+	cr_expect_eq(has, 1);
+	curate("csv:1", "approved", 1700002000); /* no change: no new approval */
+	cr_expect_eq(approved_at("csv:1", &has), 1700001000);
+	curate("csv:1", "rejected", 1700003000);
+	approved_at("csv:1", &has);
+	cr_expect_eq(has, 0, "a rejected item has no approval time");
+	curate("csv:1", "approved", 1700004000);
+	cr_expect_eq(approved_at("csv:1", &has), 1700004000, "approved again: the new time");
+	/* read-only for sources */
+	cr_expect_eq(kudos_host_table.item_set_time(it, KUDOS_TIME_APPROVED, 1700005000),
+	             KUDOS_EINVAL);
+	kudos_item_free(it);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -28,8 +29,17 @@ static const char run_help[] =
 static const char collect_help[] =
 	"usage: kudos collect JOB.json\n"
 	"\n"
-	"Collect from every source of the job into the store, then run its\n"
-	"filters and apply its curation rules.  Outputs are not rendered.\n"
+	"Collect from every source of the job into the store.  Nothing is\n"
+	"curated or rendered: `kudos curate` or `kudos run` does that.  Options as\n"
+	"for `kudos run`.\n";
+
+static const char curate_help[] =
+	"usage: kudos curate JOB.json\n"
+	"\n"
+	"Curate what the store holds from the job's sources: run its filters\n"
+	"over new and changed items, flag (PII, blocked words, duplicates,\n"
+	"negative, ...), then apply the job's curation rules; writes\n"
+	"replies.csv beside the job.  Nothing is collected or rendered.\n"
 	"Options as for `kudos run`.\n";
 
 static const char render_help[] =
@@ -227,6 +237,13 @@ done:
 	return rc;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
 {
 	int dry_run = 0;
@@ -262,8 +279,10 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	 * rolls it back; each step's own transaction nests inside it. */
 	if (dry_run && kudos_store_begin(store, &err))
 		goto fail;
+	double t0 = seconds_now();
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
 		goto fail;
+	double t1 = seconds_now();
 	if ((steps & STEP_CURATE) && kudos_run_filter(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
@@ -271,12 +290,18 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if ((steps & STEP_CURATE) && !dry_run &&
 	    write_replies(&job, store, &report.needs_reply, &err))
 		goto fail;
+	double t2 = seconds_now();
 	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_RENDER) && !dry_run &&
 	    write_takedown_report(&job, &report, opts.run_time, &err))
 		goto fail;
+	double t3 = seconds_now();
 	summary(c, steps, &report, job.n_filters, dry_run);
+	/* -v: where the time went, per step (what a slow run asks first). */
+	if (c->verbosity >= 2)
+		fprintf(stderr, "kudos: time: collect %.3f s, curate %.3f s, render %.3f s\n",
+		        t1 - t0, t2 - t1, t3 - t2);
 	status = 0;
 	goto done;
 fail:
@@ -298,7 +323,12 @@ int cmd_run(struct cli *c, int argc, char **argv)
 
 int cmd_collect(struct cli *c, int argc, char **argv)
 {
-	return run_steps(c, argc, argv, STEP_COLLECT | STEP_CURATE, collect_help);
+	return run_steps(c, argc, argv, STEP_COLLECT, collect_help);
+}
+
+int cmd_curate(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_CURATE, curate_help);
 }
 
 int cmd_render(struct cli *c, int argc, char **argv)

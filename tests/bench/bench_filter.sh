@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Filter benchmark (issue 8, filter plugins): N synthetic Mastodon statuses
-# (../shared/bench/gen_mastodon.py) collected and curated by `kudos
-# collect` into a fresh store without filters, then into another fresh
-# store with the language filter, then collected again into that store
-# (nothing new: every item is skipped by the filters).  The filter step's
+# (../shared/bench/gen_mastodon.py) collected and curated by `kudos run`
+# (no outputs) into a fresh store without filters, then into another fresh
+# store with the language filter, then run again on that store (nothing
+# new: every item is skipped by the filters).  The filter step's
 # cost is the difference of the first two runs.
 #
 # Prints seconds (wall, median of RUNS) for each run, the filter step's
@@ -58,9 +58,9 @@ job "$TMP/filtered.json" filtered.db '[{"plugin": "language"}]'
 plain=() filtered=() again=()
 for r in $(seq "$RUNS"); do
 	rm -f "$TMP"/plain.db* "$TMP"/filtered.db*
-	plain+=("$(seconds "$KUDOS" collect "$TMP/plain.json" -q --plugin-path "$PLUGINS")")
-	filtered+=("$(seconds "$KUDOS" collect "$TMP/filtered.json" -q --plugin-path "$PLUGINS")")
-	again+=("$(seconds "$KUDOS" collect "$TMP/filtered.json" -q --plugin-path "$PLUGINS")")
+	plain+=("$(seconds "$KUDOS" run "$TMP/plain.json" -q --plugin-path "$PLUGINS")")
+	filtered+=("$(seconds "$KUDOS" run "$TMP/filtered.json" -q --plugin-path "$PLUGINS")")
+	again+=("$(seconds "$KUDOS" run "$TMP/filtered.json" -q --plugin-path "$PLUGINS")")
 done
 TAGGED=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
   "select count(*) from items where filter_results like ?", ("%lang:%",)).fetchone()[0])' \
@@ -72,11 +72,11 @@ import sys
 n, plain, filtered, again, tagged, runs = sys.argv[1:]
 n, plain, filtered, again, tagged = int(n), float(plain), float(filtered), float(again), int(tagged)
 step = max(filtered - plain, 0.001)
-print(f"items                      {n:,} ({tagged:,} tagged with a language)")
-print(f"collect + curate, no filter {plain:.2f} s  (median of {runs})")
-print(f"the same with 'language'    {filtered:.2f} s")
-print(f"filter step                 {step:.2f} s = {n / step:,.0f} items/s, "
+print(f"items                        {n:,} ({tagged:,} tagged with a language)")
+print(f"kudos run, no filter         {plain:.2f} s  (median of {runs})")
+print(f"the same with 'language'     {filtered:.2f} s")
+print(f"filter step                  {step:.2f} s = {n / step:,.0f} items/s, "
       f"{100 * step / filtered:.0f}% of the run")
-print(f"again, nothing new          {again:.2f} s  ({again - plain:+.2f} s against no filter)")
+print(f"again, nothing new           {again:.2f} s  ({again - plain:+.2f} s against no filter)")
 print("aim: filter step < the run without filters: " + ("met" if step < plain else "NOT met"))
 PY

@@ -148,10 +148,14 @@ enum kudos_field {
 	KUDOS_FIELD_COUNT_ = 19        /* not a field; grows with the enum   */
 };
 
-/* Item times, seconds since the epoch, UTC. */
+/* Item times, seconds since the epoch, UTC.  Append-only. */
 enum kudos_time {
 	KUDOS_TIME_CREATED = 0,
-	KUDOS_TIME_UPDATED = 1
+	KUDOS_TIME_UPDATED = 1,
+	KUDOS_TIME_APPROVED = 2  /* read-only: when the item's curation last
+	                            became `approved` (from the audit trail);
+	                            item_get_time() answers it for items an
+	                            output receives */
 };
 
 /* Badges an item carries into every output.  A bit set. */
@@ -186,7 +190,9 @@ typedef void (*kudos_exit_fn)(const struct kudos_host *host,
 typedef int (*kudos_collect_fn)(const struct kudos_host *host,
                                 struct kudos_instance *self, void *ctx);
 /* Output: called once per item that passed the render gate for this
- * output's scope, newest first (id as the tie-break).  `item` is
+ * output's scope (now, or for an output that declared a horizon with
+ * output_horizon(), at some instant of it), newest first (id as the
+ * tie-break).  `item` is
  * (transfer none) and valid only during the call: copy what you keep.
  * The author fields are already reduced to what the creator's credit
  * preference allows (an anonymous item has no author fields at all).
@@ -469,8 +475,9 @@ struct kudos_host {
 	const char *(*item_artifact)(struct kudos_instance *self, const struct kudos_item *item,
 	                             const char *plugin);
 	/* The grant's window, for outputs that publish later than now (a
-	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
-	 * 1 when the item has a grant, else 0. */
+	 * repost at its slot time) to word their messages; whether an item
+	 * may go out at a time is gate_check_at()'s to say.  0 means open on
+	 * that side.  RETURN VALUE 1 when the item has a grant, else 0. */
 	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
 	/* Write a file that publishes no item (a report, a list of
 	 * cancellations): atomically, inside the output directory, but not
@@ -485,7 +492,51 @@ struct kudos_host {
 	 * never call it have every placed item recorded in every shared file. */
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
-	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* --- planning outputs (they publish later than now) ---------------- */
+
+	/* Call it from init(): this output publishes during [from, until)
+	 * (seconds, UTC), e.g. its first and last slot.  The render gate then
+	 * hands consume() every item that passes for the output's scope at
+	 * some instant of that span not before the run's clock, instead of
+	 * only the items that pass now, and the output must ask
+	 * gate_check_at() before it places an item at a time.  An output that
+	 * never calls it receives only what passes now.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL with the reason set (not an output, not
+	 * from init(), or until <= from). */
+	int (*output_horizon)(struct kudos_instance *self, int64_t from, int64_t until);
+	/* The render gate's verdict, for this output's scope, on publishing
+	 * the item `item_id` (transfer none) at the instant `at`: approved,
+	 * granted for the scope, `at` inside the grant's window, author not
+	 * opted out.  Ask about any item consume() was handed in this render,
+	 * from consume() or flush(), after output_horizon().  RETURN VALUE 1
+	 * when it passes; 0 when not, with *reason (may be NULL; transfer
+	 * none, a static string) saying why in a few words ("outside the
+	 * grant's window", "not handed to this output in this render"). */
+	int (*gate_check_at)(struct kudos_instance *self, const char *item_id, int64_t at,
+	                     const char **reason);
+
+	/* each_file, for a source whose per-file work is independent: `fn`
+	 * runs on several threads at once, each call reading one file, so
+	 * parsing a folder of pages uses every core.  Each call gets its own
+	 * `file_self` (transfer none, valid during the call): pass it, not
+	 * the collect() instance, to every host call made for that file.
+	 * The host keeps what each call emitted and logged, and hands it on
+	 * in file name order, so the store and the messages are exactly
+	 * what a serial each_file would give.  Memory stays bounded by a few
+	 * pages per thread.
+	 * Inside `fn`, only these services may be used with file_self: log,
+	 * set_error, should_stop, run_time, alloc/realloc/free, the item
+	 * builders and item_emit, utf8_check, html_to_text and the time and
+	 * zone services; the others (config, cursors, outputs) are refused.
+	 * `fn` must not write state shared between files without its own
+	 * synchronisation (atomic counters, say).  Files after the first one
+	 * that failed are discarded.  RETURN VALUE as each_file. */
+	int (*each_file_parallel)(struct kudos_instance *self, const char *path,
+	                          int (*fn)(void *ud, struct kudos_instance *file_self,
+	                                    const char *file, const char *data,
+	                                    size_t len),
+	                          void *ud);
 
 	/* --- filters (appended in 1.0's pre-release) ---------------------- */
 
@@ -530,6 +581,7 @@ struct kudos_host {
 	 * has a language, which is kept; KUDOS_EINVAL for a malformed tag. */
 	int (*filter_set_language)(struct kudos_instance *self,
 	                           const struct kudos_item *item, const char *language);
+	/* New services are appended here, below everything else. */
 };
 
 #ifdef __cplusplus
