@@ -952,6 +952,24 @@ Test(terminal, ctrl_c_ends_the_review_and_keeps_what_was_decided)
 	assert_state("csv:r1", "curation", "approved");
 }
 
+/* The job's filters run before the queue opens, as `kudos curate` runs
+ * them, so the rules and the screen see what they found. */
+Test(terminal, the_jobs_filters_run_before_the_queue_opens)
+{
+	char *job = kt_path(T.dir, "job.json");
+	kt_write(job, "{\"name\": \"spring\", \"store\": \"k.db\",\n"
+	              " \"sources\": [{\"plugin\": \"csv\", \"path\": \"s.csv\"}],\n"
+	              " \"filters\": [{\"plugin\": \"language\"}]}\n");
+	free(job);
+	start(100, 30, "--plugin-path '" KT_PLUGINS "'");
+	free(wait_for("csv:r1  form_answer from csv"));
+	keys("q");
+	cr_assert_eq(wait_exit(), 0);
+	assert_state("csv:r1", "language", "en");
+	assert_state("csv:r6", "language", "fr");
+	assert_state("csv:r6", "language_guessed", "true");
+}
+
 /* One item whose quote is far longer than the screen. */
 static void long_setup(void)
 {

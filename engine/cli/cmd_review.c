@@ -28,8 +28,8 @@
 static const char review_help[] =
 	"usage: kudos review JOB.json [--actor NAME] [--template NAME]\n"
 	"\n"
-	"First curate the job's items as `kudos curate` does (flags, duplicates,\n"
-	"the job's rules), then review the undecided (`new`) ones in the terminal,\n"
+	"First curate the job's items as `kudos curate` does (filters, flags,\n"
+	"duplicates, the job's rules), then review the undecided (`new`) ones in the terminal,\n"
 	"best candidates first: unflagged before flagged, then higher rating (unrated counts as 3\n"
 	"of 5), higher sentiment, newer; a duplicate comes right after its group's\n"
 	"representative.  One screen shows the quote whole, the author, source,\n"
@@ -659,6 +659,7 @@ int cmd_review(struct cli *c, int argc, char **argv)
 	struct kudos_error err = {0};
 	struct kudos_job job = {0};
 	struct kudos_store *store = NULL;
+	struct kudos_registry reg = {0};
 	struct ui u = {.stop = c->stop, .job = &job};
 	SCREEN *screen = NULL;
 	struct sigaction stop_action, old_hup, old_term;
@@ -686,9 +687,18 @@ int cmd_review(struct cli *c, int argc, char **argv)
 	 * the job's rules, which may decide some items before a person does). */
 	struct kudos_run_opts opts = {.verbosity = c->verbosity, .now = cli_now(), .stop = c->stop};
 	struct kudos_run_report report = {0};
-	if (cli_run_time(&opts.run_time, &err) ||
-	    kudos_run_curate(&job, store, &opts, &report, &err))
+	if (cli_run_time(&opts.run_time, &err))
 		goto fail;
+	/* The job's filters first, as kudos curate runs them: rules and the
+	 * screen may use what they say. */
+	int filtered = !job.n_filters ||
+	               (cli_scan_plugins(c, &reg, &err) == 0 &&
+	                kudos_run_check_filters(&job, &reg, &err) == 0 &&
+	                kudos_run_filter(&job, &reg, store, &opts, &report, &err) == 0);
+	if (!filtered || kudos_run_curate(&job, store, &opts, &report, &err)) {
+		kudos_run_report_free(&report);
+		goto fail;
+	}
 	kudos_run_report_free(&report);
 	if (kudos_review_open(store, &job, cli_actor(actor), template_name, &u.rv, &err))
 		goto fail;
@@ -768,6 +778,7 @@ done:
 	kudos_item_free(u.it);
 	kudos_review_free(u.rv);
 	kudos_store_close(store);
+	kudos_registry_free(&reg);
 	kudos_job_free(&job);
 	return status;
 }
