@@ -164,7 +164,8 @@ static int save(struct kudos_store *store, struct walk *w, const char *setup,
 {
 	/* In id order, the store's index on id is walked page by page
 	 * instead of at random: half the time for 100,000 items. */
-	qsort(w->v, w->n, sizeof *w->v, by_id);
+	if (w->n > 1) /* qsort's base may not be NULL, even for nothing */
+		qsort(w->v, w->n, sizeof *w->v, by_id);
 	for (size_t i = 0; i < w->n; i++) {
 		const struct finding *f = &w->v[i];
 		if (kudos_store_set_filter_results(store, f->id, f->results, f->language, setup,
