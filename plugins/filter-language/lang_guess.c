@@ -189,6 +189,10 @@ static void count_word(const struct lang_words *t, struct tally *y, const char *
 
 static void note_letter(struct tally *y, int32_t cp)
 {
+	/* Every telling letter is beyond ASCII, as most letters of a text
+	 * are not: skip the table for them. */
+	if (cp < 0xA1)
+		return;
 	for (size_t i = 0; i < N_LETTERS; i++) {
 		if (letters[i].cp == cp && !y->seen[i]) {
 			y->seen[i] = 1;
@@ -212,13 +216,18 @@ static void scan(const struct lang_words *t, const char *text, struct tally *y)
 			p++;
 			continue;
 		}
-		utf8proc_category_t cat = n ? utf8proc_category(cp) : UTF8PROC_CATEGORY_CN;
+		utf8proc_category_t cat;
+		if (cp < 0x80) /* ASCII, most of most texts: no table lookups */
+			cat = (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z' ? UTF8PROC_CATEGORY_LL
+			                                               : UTF8PROC_CATEGORY_PO;
+		else
+			cat = utf8proc_category(cp);
 		int letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 		if (letter) {
-			enum script s = script_of(cp);
+			enum script s = cp < 0x80 ? S_LATN : script_of(cp);
 			y->letters[s]++;
 			y->total++;
-			int32_t lower = utf8proc_tolower(cp);
+			int32_t lower = cp < 0x80 ? (cp | 0x20) : utf8proc_tolower(cp);
 			note_letter(y, lower);
 			utf8proc_uint8_t buf[4];
 			utf8proc_ssize_t m = utf8proc_encode_char(lower, buf);
