@@ -148,6 +148,9 @@ static void flag(struct finding *f, const char *name, const char *detail)
  * detail.  RETURN VALUE 0, or -1 when out of memory. */
 static int merge_filter_flags(struct finding *f, const char *results)
 {
+	/* Most findings are tags and scores: no need to parse those here. */
+	if (!strstr(results, "\"flags\""))
+		return 0;
 	cJSON *root = cJSON_Parse(results), *filter, *e;
 	if (!root)
 		return strcmp(results, "{}") == 0 ? 0 : -1;
