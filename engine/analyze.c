@@ -26,7 +26,7 @@
 struct finding {
 	char *id;
 	cJSON *detail; /* flag -> what was found */
-	char flags[160];
+	char flags[1024];
 	int has_sentiment;
 	double sentiment;
 	size_t dupe_index;
@@ -119,12 +119,70 @@ static int on_list(const struct kudos_job *job, const char *key, const struct ku
 	return 0;
 }
 
+static int has_flag(const struct finding *f, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = f->flags; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 static void flag(struct finding *f, const char *name, const char *detail)
 {
 	size_t len = strlen(f->flags);
+	/* Never half a name: a flag that no longer fits is left out (only
+	 * filters raising dozens of flags on one item get here). */
+	if (len + strlen(name) + 2 > sizeof f->flags)
+		return;
 	snprintf(f->flags + len, sizeof f->flags - len, "%s%s", len ? "," : "", name);
 	if (detail)
 		cJSON_AddStringToObject(f->detail, name, detail);
+}
+
+/* The flags filter plugins raised (engine/filter.h), each with the
+ * filter's name in its detail; a flag kudos raised itself keeps kudos's
+ * detail.  RETURN VALUE 0, or -1 when out of memory. */
+static int merge_filter_flags(struct finding *f, const char *results)
+{
+	/* Most findings are tags and scores: no need to parse those here. */
+	if (!strstr(results, "\"flags\""))
+		return 0;
+	cJSON *root = cJSON_Parse(results), *filter, *e;
+	if (!root)
+		return strcmp(results, "{}") == 0 ? 0 : -1;
+	cJSON_ArrayForEach(filter, root)
+	{
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(filter, "flags"))
+		{
+			char detail[300];
+			if (has_flag(f, e->string))
+				continue;
+			if (cJSON_IsString(e))
+				snprintf(detail, sizeof detail, "filter %s: %s", filter->string,
+				         e->valuestring);
+			else
+				snprintf(detail, sizeof detail, "filter %s", filter->string);
+			flag(f, e->string, detail);
+		}
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* The lexicon is VADER's English one: in another language it would read
+ * words it does not know as neutral and the few English-looking ones at
+ * random, so an item known to be in another language gets no sentiment
+ * (and no `negative` flag) rather than a wrong one.  Unknown language:
+ * scored, since most brands' mentions are English. */
+static int lexicon_reads(const char *language)
+{
+	if (!language || !*language || !strcasecmp(language, "und"))
+		return 1;
+	return !strncasecmp(language, "en", 2) && (language[2] == '\0' || language[2] == '-');
 }
 
 /* A short excerpt of text[start, end) for the detail, whole UTF-8 only. */
@@ -171,7 +229,7 @@ static int analyse_one(void *ud, struct kudos_item *it)
 		excerpt(text, m.start, m.end, buf, sizeof buf);
 		flag(f, "blocked_word", buf);
 	}
-	if (r->lexicon) {
+	if (r->lexicon && lexicon_reads(it->field[KUDOS_FIELD_LANGUAGE])) {
 		size_t words;
 		if (kudos_sentiment_score_folded(r->lexicon, text, &r->fold, &f->sentiment, &words) == 0)
 			f->has_sentiment = 1;
@@ -184,6 +242,8 @@ static int analyse_one(void *ud, struct kudos_item *it)
 		flag(f, "incentivized", NULL);
 	if ((it->badges & KUDOS_BADGE_EMPLOYEE) || on_list(r->job, "employees", it))
 		flag(f, "employee", NULL);
+	if (it->filter_results && merge_filter_flags(f, it->filter_results))
+		goto oom_f;
 	int edited;
 	if (kudos_store_edited(r->store, f->id, &edited, r->err))
 		goto fail_f;

@@ -4,7 +4,14 @@
  * edited_upstream) with what triggered each, a sentiment hint, and the
  * representative of each item's duplicate group.  The analyses themselves
  * live in engine/curation/; this module runs them over a job's items and
- * saves what they found.  Findings inform; only rules and people decide.
+ * saves what they found, together with the flags filter plugins raised
+ * (engine/filter.h).  Findings inform; only rules and people decide.
+ *
+ * Sentiment uses VADER's English lexicon, so an item whose language is
+ * known and is not English ("de", "pt-BR"; from its source or a filter's
+ * guess) gets no sentiment score and no `negative` flag; one of unknown
+ * language ("und" or none) is scored.  A filter that reads the language
+ * may raise `negative` itself.
  */
 #ifndef KUDOS_ENGINE_ANALYZE_H
 #define KUDOS_ENGINE_ANALYZE_H

@@ -9,30 +9,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int kudos_read_file(const char *path, const char *what, char **data,
-                    size_t *len, struct kudos_error *err)
+int kudos_read_file_into(const char *path, const char *what, char **buf, size_t *cap,
+                         size_t *len, struct kudos_error *err)
 {
-	char *buf = NULL;
-	size_t used = 0, cap;
+	size_t used = 0;
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return kudos_fail(err, KUDOS_EXIT_INPUT, "%s %s: %s", what, path, strerror(errno));
-	/* One allocation of the file's size (plus one byte, to see the end
-	 * without a second read); a file that grows meanwhile still reads. */
-	cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	/* Room for the file's size plus one byte, to see the end without a
+	 * second read; a file that grows meanwhile still reads. */
+	size_t want = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
 	for (;;) {
-		if (!buf || used == cap) {
-			size_t ncap = buf ? cap * 2 : cap;
-			char *n = realloc(buf, ncap + 1);
+		if (!*buf || used == *cap || *cap < want) {
+			size_t ncap = *cap < want ? want : *cap * 2;
+			char *n = realloc(*buf, ncap + 1);
 			if (!n) {
 				kudos_fail(err, KUDOS_EXIT_FAIL, "%s %s: out of memory", what, path);
 				goto fail;
 			}
-			buf = n;
-			cap = ncap;
+			*buf = n;
+			*cap = ncap;
 		}
-		ssize_t got = read(fd, buf + used, cap - used);
+		ssize_t got = read(fd, *buf + used, *cap - used);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -45,14 +44,25 @@ int kudos_read_file(const char *path, const char *what, char **data,
 		used += (size_t)got;
 	}
 	close(fd);
-	buf[used] = '\0';
-	*data = buf;
+	(*buf)[used] = '\0';
 	*len = used;
 	return 0;
 fail:
 	close(fd);
-	free(buf);
 	return -1;
+}
+
+int kudos_read_file(const char *path, const char *what, char **data, size_t *len,
+                    struct kudos_error *err)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	if (kudos_read_file_into(path, what, &buf, &cap, len, err)) {
+		free(buf);
+		return -1;
+	}
+	*data = buf;
+	return 0;
 }
 
 int kudos_mkdirs(const char *dir, struct kudos_error *err)

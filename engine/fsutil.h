@@ -14,6 +14,11 @@
  * excludes the NUL.  `what` names the file's role in messages ("job file"). */
 int kudos_read_file(const char *path, const char *what, char **data,
                     size_t *len, struct kudos_error *err);
+/* The same into a buffer the caller keeps between files (*buf, *cap:
+ * start with NULL, 0; free(*buf) at the end), so that reading many pages
+ * does not allocate and free a page-sized block for each. */
+int kudos_read_file_into(const char *path, const char *what, char **buf, size_t *cap,
+                         size_t *len, struct kudos_error *err);
 
 /* Write `len` bytes to `path` through a temporary file in the same folder,
  * fsync'd and renamed over the target, so readers see the old file or the

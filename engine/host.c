@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <search.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 
 #include "fsutil.h"
 #include "gate.h"
+#include "host_files.h"
 #include "html.h"
 #include "rights.h"
 #include "zone.h"
@@ -31,14 +33,19 @@ static void vlog_line(struct kudos_instance *self, int level, const char *fmt, v
 		return;
 	if (level < 0)
 		level = 0;
-	char line[2048];
+	char line[2048], out[2200];
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (self->progress) /* the bar is drawn again by its next update */
 		kudos_progress_end(self->progress);
 	if (level <= KUDOS_LOG_WARN)
-		fprintf(stderr, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
+		snprintf(out, sizeof out, "kudos: %s: %s: %s\n", self->desc->name, tags[level], line);
 	else
-		fprintf(stderr, "kudos: %s: %s\n", self->desc->name, line);
+		snprintf(out, sizeof out, "kudos: %s: %s\n", self->desc->name, line);
+	/* A file read by each_file_parallel: printed in file order later. */
+	if (self->batch)
+		kudos_batch_line(self->batch, out);
+	else
+		fputs(out, stderr);
 }
 
 static void host_log(struct kudos_instance *self, int level, const char *fmt, ...)
@@ -63,8 +70,24 @@ static void host_free(void *p) { free(p); }
 
 /* ---- configuration and context -------------------------------------- */
 
+/* Services that touch the instance's shared state (its config values, the
+ * store) are not for a callback of each_file_parallel, which may run on
+ * several threads at once.  RETURN VALUE 1 (refused, error set) if `self`
+ * is such a callback's view. */
+static int refused_in_file_call(struct kudos_instance *self, const char *service)
+{
+	if (!self->batch)
+		return 0;
+	host_set_error(self, "%s is not available inside an each_file_parallel callback; "
+	                     "call it from collect() before or after reading the files",
+	               service);
+	return 1;
+}
+
 static const char *host_config_get(struct kudos_instance *self, const char *key)
 {
+	if (refused_in_file_call(self, "config_get"))
+		return NULL;
 	return key ? kudos_config_text(&self->cs, self->jp->entry, key) : NULL;
 }
 
@@ -75,6 +98,8 @@ static const char *host_job_dir(struct kudos_instance *self)
 
 static const char *host_job_get(struct kudos_instance *self, const char *key)
 {
+	if (refused_in_file_call(self, "job_get"))
+		return NULL;
 	return key ? kudos_config_text(&self->cs, self->job->root, key) : NULL;
 }
 
@@ -253,10 +278,18 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 		kudos_item_free(it);
 		return KUDOS_EINVAL;
 	}
-	int failed = self->writer ? kudos_writer_push(self->writer, it)
-	                          : kudos_instance_store_item(self, it);
+	if (self->batch) {
+		kudos_batch_item(self->batch, it);
+		return self->batch->oom ? KUDOS_ENOMEM : KUDOS_OK;
+	}
 	/* The store failed (now or for an earlier item): stop collecting. */
-	return failed ? KUDOS_EFAIL : KUDOS_OK;
+	return kudos_instance_emit(self, it) ? KUDOS_EFAIL : KUDOS_OK;
+}
+
+int kudos_instance_emit(struct kudos_instance *self, struct kudos_item *it)
+{
+	return self->writer ? kudos_writer_push(self->writer, it)
+	                    : kudos_instance_store_item(self, it);
 }
 
 static void host_item_free(struct kudos_item *it)
@@ -284,6 +317,11 @@ static int host_item_get_rating(const struct kudos_item *it, double *value, doub
 
 static int host_item_get_time(const struct kudos_item *it, int which, int64_t *utc)
 {
+	if (it && which == KUDOS_TIME_APPROVED && it->has_approved_at) {
+		if (utc)
+			*utc = it->approved_at;
+		return 1;
+	}
 	if (!it || (which != KUDOS_TIME_CREATED && which != KUDOS_TIME_UPDATED) ||
 	    !it->has_time[which])
 		return 0;
@@ -327,7 +365,7 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 {
 	char *value = NULL;
 	struct kudos_error err = {0};
-	if (!key || !self->state_key)
+	if (!key || !self->state_key || refused_in_file_call(self, "cursor_get"))
 		return NULL;
 	if (self->writer)
 		kudos_writer_sync(self->writer); /* the store is the writer's until then */
@@ -350,7 +388,8 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 
 static int host_cursor_set(struct kudos_instance *self, const char *key, const char *value)
 {
-	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value))
+	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value) ||
+	    refused_in_file_call(self, "cursor_set"))
 		return KUDOS_EINVAL;
 	if (self->writer)
 		kudos_writer_sync(self->writer);
@@ -641,6 +680,40 @@ static int host_item_grant_window(const struct kudos_item *item, int64_t *from,
 	return 1;
 }
 
+static int host_output_horizon(struct kudos_instance *self, int64_t from, int64_t until)
+{
+	if (!self->scope || !self->in_init) {
+		host_set_error(self, "output_horizon() is for outputs, from init(); "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	if (until <= from) {
+		host_set_error(self, "output_horizon(): the span ends before it starts; "
+		               "this is a bug in the plugin, report it to its author");
+		return KUDOS_EINVAL;
+	}
+	self->plans = 1;
+	self->horizon_from = from;
+	self->horizon_until = until;
+	return KUDOS_OK;
+}
+
+static int host_gate_check_at(struct kudos_instance *self, const char *item_id, int64_t at,
+                              const char **reason)
+{
+	int verdict;
+	const char *why = NULL;
+	if (!self->plans)
+		why = "this output declared no horizon (output_horizon)";
+	else if (kudos_gate_book_check(&self->book, item_id, self->scope, at, &verdict))
+		why = "not handed to this output in this render";
+	else if (verdict != KUDOS_GATE_PASS)
+		why = kudos_gate_reason(verdict);
+	if (reason)
+		*reason = why;
+	return why == NULL;
+}
+
 static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
 {
 	int64_t count = 0;
@@ -699,63 +772,164 @@ static int host_zone_from_utc(const char *zone, int64_t utc, struct kudos_civil_
 	return KUDOS_OK;
 }
 
-/* ---- reading a source's files ----------------------------------------- */
+/* ---- filters ---------------------------------------------------------- */
 
-static int visible(const struct dirent *e)
+/* Whether a filter service may act: from inside filter(), on its item. */
+static int filter_target(struct kudos_instance *self, const struct kudos_item *item,
+                         const char *service)
 {
-	return e->d_name[0] != '.';
+	if (self->filtering && self->found && item == self->filtering)
+		return 1;
+	host_log(self, KUDOS_LOG_WARN, "%s() refused: call it from filter(), with the item "
+	                               "filter() was handed", service);
+	return 0;
 }
 
-static int read_one(struct kudos_instance *self, const char *path,
-                    int (*fn)(void *, const char *, const char *, size_t), void *ud)
+/* Flag and score names: 1-32 bytes of [a-z0-9_]. */
+static int finding_name_ok(const char *name)
 {
-	struct kudos_error err = {0};
-	char *data = NULL;
-	size_t len;
-	if (kudos_read_file(path, "source file", &data, &len, &err)) {
-		host_set_error(self, "%s", err.msg);
-		return KUDOS_EIO;
-	}
-	int rc = fn(ud, path, data, len);
-	free(data);
-	return rc;
+	size_t n = name ? strlen(name) : 0;
+	if (n < 1 || n > 32)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
 }
 
-static int host_each_file(struct kudos_instance *self, const char *path,
-                          int (*fn)(void *, const char *, const char *, size_t), void *ud)
+/* The object or array `key` of the filter's findings, created on first use. */
+static cJSON *found_part(struct kudos_instance *self, const char *key, int array)
 {
-	struct stat st;
-	if (!path || !fn)
+	cJSON *part = cJSON_GetObjectItemCaseSensitive(self->found, key);
+	if (!part)
+		part = array ? cJSON_AddArrayToObject(self->found, key)
+		             : cJSON_AddObjectToObject(self->found, key);
+	return part;
+}
+
+/* Set `key` of `obj` to `value` (taken), replacing what was there. */
+static int put_member(cJSON *obj, const char *key, cJSON *value)
+{
+	if (!value)
+		return KUDOS_ENOMEM;
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value) ? KUDOS_OK
+		                                                               : KUDOS_ENOMEM;
+	return cJSON_AddItemToObject(obj, key, value) ? KUDOS_OK : KUDOS_ENOMEM;
+}
+
+static int host_filter_flag(struct kudos_instance *self, const struct kudos_item *item,
+                            const char *flag, const char *detail)
+{
+	if (!filter_target(self, item, "filter_flag"))
 		return KUDOS_EINVAL;
-	if (stat(path, &st) != 0) {
-		host_set_error(self, "%s: %s; check the source's \"path\" in the job", path,
-		               strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? KUDOS_EINVAL : KUDOS_EIO;
+	if (!finding_name_ok(flag) ||
+	    (detail && (strlen(detail) > 200 || !text_ok(detail)))) {
+		host_log(self, KUDOS_LOG_WARN, "filter_flag() refused: a flag is 1-32 bytes of "
+		                               "[a-z0-9_], its detail at most 200 bytes of UTF-8");
+		return KUDOS_EINVAL;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return read_one(self, path, fn, ud);
-	struct dirent **names = NULL;
-	/* alphasort is strcmp order here: kudos never sets a locale. */
-	int n = scandir(path, &names, visible, alphasort), rc = KUDOS_OK;
-	if (n < 0) {
-		host_set_error(self, "%s: cannot list the folder: %s", path, strerror(errno));
-		return KUDOS_EIO;
+	cJSON *flags = found_part(self, "flags", 0);
+	if (!flags)
+		return KUDOS_ENOMEM;
+	if (!cJSON_GetObjectItemCaseSensitive(flags, flag) && cJSON_GetArraySize(flags) >= 16) {
+		host_log(self, KUDOS_LOG_WARN, "filter_flag() refused '%s': 16 flags per item "
+		                               "is the limit", flag);
+		return KUDOS_EINVAL;
 	}
-	for (int i = 0; i < n; i++) {
-		char *file = NULL;
-		if (rc == KUDOS_OK && host_should_stop(self))
-			rc = KUDOS_ESTOP;
-		if (rc == KUDOS_OK && asprintf(&file, "%s/%s", path, names[i]->d_name) < 0) {
-			file = NULL;
-			rc = KUDOS_ENOMEM;
+	return put_member(flags, flag, detail ? cJSON_CreateString(detail) : cJSON_CreateNull());
+}
+
+static int host_filter_tag(struct kudos_instance *self, const struct kudos_item *item,
+                           const char *tag)
+{
+	if (!filter_target(self, item, "filter_tag"))
+		return KUDOS_EINVAL;
+	size_t n = tag ? strlen(tag) : 0;
+	int ok = n >= 1 && n <= 64 && text_ok(tag) && tag[0] != ' ' && tag[n - 1] != ' ';
+	for (const unsigned char *p = (const unsigned char *)tag; ok && *p; p++)
+		ok = *p >= 0x20 && *p != 0x7f && *p != ',';
+	if (!ok) {
+		host_log(self, KUDOS_LOG_WARN, "filter_tag() refused: a tag is 1-64 bytes of "
+		                               "UTF-8 without control characters, commas or "
+		                               "surrounding spaces");
+		return KUDOS_EINVAL;
+	}
+	cJSON *tags = found_part(self, "tags", 1), *e;
+	if (!tags)
+		return KUDOS_ENOMEM;
+	cJSON_ArrayForEach(e, tags) if (strcmp(e->valuestring, tag) == 0) return KUDOS_OK;
+	if (cJSON_GetArraySize(tags) >= 32) {
+		host_log(self, KUDOS_LOG_WARN, "filter_tag() refused '%s': 32 tags per item "
+		                               "is the limit", tag);
+		return KUDOS_EINVAL;
+	}
+	return cJSON_AddItemToArray(tags, cJSON_CreateString(tag)) ? KUDOS_OK : KUDOS_ENOMEM;
+}
+
+static int host_filter_score(struct kudos_instance *self, const struct kudos_item *item,
+                             const char *name, double value)
+{
+	if (!filter_target(self, item, "filter_score"))
+		return KUDOS_EINVAL;
+	if (!finding_name_ok(name) || !isfinite(value)) {
+		host_log(self, KUDOS_LOG_WARN, "filter_score() refused: a score's name is 1-32 "
+		                               "bytes of [a-z0-9_], its value a finite number");
+		return KUDOS_EINVAL;
+	}
+	cJSON *scores = found_part(self, "scores", 0);
+	if (!scores)
+		return KUDOS_ENOMEM;
+	if (!cJSON_GetObjectItemCaseSensitive(scores, name) && cJSON_GetArraySize(scores) >= 32) {
+		host_log(self, KUDOS_LOG_WARN, "filter_score() refused '%s': 32 scores per item "
+		                               "is the limit", name);
+		return KUDOS_EINVAL;
+	}
+	return put_member(scores, name, cJSON_CreateNumber(value));
+}
+
+/* A BCP 47 tag's shape: a 2-8 letter language, then subtags of 1-8
+ * letters or digits ("de", "pt-BR", "zh-Hant-TW"). */
+static int language_tag_ok(const char *tag)
+{
+	size_t n = tag ? strlen(tag) : 0, run = 0, first = 1;
+	if (n < 2 || n > 35)
+		return 0;
+	for (const char *p = tag;; p++) {
+		if (*p == '-' || *p == '\0') {
+			if (run < (first ? 2u : 1u) || run > 8)
+				return 0;
+			if (*p == '\0')
+				return 1;
+			run = 0;
+			first = 0;
+			continue;
 		}
-		if (rc == KUDOS_OK && stat(file, &st) == 0 && S_ISREG(st.st_mode))
-			rc = read_one(self, file, fn, ud);
-		free(file);
-		free(names[i]);
+		int letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		int digit = *p >= '0' && *p <= '9';
+		if (!letter && !(digit && !first))
+			return 0;
+		run++;
 	}
-	free(names);
-	return rc;
+}
+
+static int host_filter_set_language(struct kudos_instance *self,
+                                    const struct kudos_item *item, const char *language)
+{
+	if (!filter_target(self, item, "filter_set_language"))
+		return KUDOS_EINVAL;
+	if (!language_tag_ok(language)) {
+		host_log(self, KUDOS_LOG_WARN, "filter_set_language() refused '%s': not a "
+		                               "BCP 47 tag such as \"de\" or \"pt-BR\"",
+		         language ? language : "(null)");
+		return KUDOS_EINVAL;
+	}
+	/* What the source said, or an earlier filter set, stands. */
+	if (self->filtering->field[KUDOS_FIELD_LANGUAGE])
+		return KUDOS_SKIP;
+	if (kudos_item_put(self->filtering, KUDOS_FIELD_LANGUAGE, language))
+		return KUDOS_ENOMEM;
+	return put_member(self->found, "language", cJSON_CreateString(language));
 }
 
 const struct kudos_host kudos_host_table = {
@@ -799,13 +973,20 @@ const struct kudos_host kudos_host_table = {
 	.zone_to_utc = host_zone_to_utc,
 	.zone_from_utc = host_zone_from_utc,
 	.time_parse_zone = host_time_parse_zone,
-	.each_file = host_each_file,
+	.each_file = kudos_host_each_file,
 	.output_write_item = host_output_write_item,
 	.output_keep_item = host_output_keep_item,
 	.item_artifact = host_item_artifact,
 	.item_grant_window = host_item_grant_window,
 	.output_write_report = host_output_write_report,
 	.output_place = host_output_place,
+	.output_horizon = host_output_horizon,
+	.gate_check_at = host_gate_check_at,
+	.each_file_parallel = kudos_host_each_file_parallel,
+	.filter_flag = host_filter_flag,
+	.filter_tag = host_filter_tag,
+	.filter_score = host_filter_score,
+	.filter_set_language = host_filter_set_language,
 	.item_excerpt = host_item_excerpt,
 	.jobs = host_jobs,
 	.output_write_item_id = host_output_write_item_id,
@@ -846,7 +1027,9 @@ fail:
 int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err)
 {
 	if (in->desc->init) {
+		in->in_init = 1;
 		int rc = in->desc->init(&kudos_host_table, in, in->ctx);
+		in->in_init = 0;
 		if (rc < 0)
 			return kudos_instance_failed(in, "init", rc, err);
 	}
@@ -903,6 +1086,8 @@ void kudos_instance_free(struct kudos_instance *in)
 		free(in->placed[i]);
 	free(in->placed);
 	free(in->artifact);
+	kudos_gate_book_free(&in->book);
+	cJSON_Delete(in->found);
 	free(in->ctx);
 	free(in->state_key);
 	free(in->output_dir);

@@ -7,6 +7,7 @@
 #ifndef KUDOS_ENGINE_INSTANCE_H
 #define KUDOS_ENGINE_INSTANCE_H
 
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -14,6 +15,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "gate.h"
 #include "job.h"
 #include "loader.h"
 #include "progress.h"
@@ -34,6 +36,7 @@ struct kudos_instance {
 	char error[1024];                 /* the plugin's set_error() */
 	struct kudos_error store_err;     /* a store failure during emit */
 	int initialized;                  /* init() succeeded: exit() is owed */
+	int in_init;                      /* init() is running */
 
 	/* sources */
 	struct kudos_writer *writer;      /* set while collect() runs */
@@ -42,6 +45,9 @@ struct kudos_instance {
 	int n_granted_by_reply, n_replied;
 	void (*on_item)(void *ud, long total);
 	void *on_item_ud;
+	/* Set on the per-file copy each_file_parallel hands a callback:
+	 * what it emits and logs is kept here (host_files.h). */
+	struct kudos_file_batch *batch;
 
 	/* outputs */
 	const char *scope;
@@ -57,6 +63,18 @@ struct kudos_instance {
 	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
+	/* output_horizon(): the output plans [from, until) and is handed what
+	 * passes there; the book lets gate_check_at() judge it at any time */
+	int plans;
+	int64_t horizon_from, horizon_until;
+	struct kudos_gate_book book;
+
+	/* filters */
+	struct kudos_item *filtering;     /* the item filter() was handed */
+	cJSON *found;                     /* what the filter said of it: {"flags",
+	                                     "tags", "scores", "language"} */
+
+	/* outputs that finish items after consume() */
 	int jobs;                         /* --jobs; 0: every core */
 	/* The items consume() placed, in order, and a tsearch index of them
 	 * by id, so that files written later by id are checked against it. */
@@ -87,6 +105,11 @@ int kudos_instance_init(struct kudos_instance *in, struct kudos_error *err);
 /* Store one item the source emitted (transfer full): the writer
  * thread's kudos_writer_fn.  Failures land in in->store_err. */
 int kudos_instance_store_item(void *ud, struct kudos_item *it);
+
+/* Hand an emitted item (transfer full) to the writer thread, or store it
+ * directly outside collect().  RETURN VALUE non-zero once the store has
+ * failed (now or for an earlier item; see in->store_err). */
+int kudos_instance_emit(struct kudos_instance *in, struct kudos_item *it);
 
 /* Record that consume() placed `item_id`.  RETURN VALUE 0, or -1 out of
  * memory. */

@@ -1,6 +1,8 @@
 #include "item.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,8 @@ const char *const kudos_badge_names[3] = {"incentivized", "employee", "verified_
 
 static const char *const kinds[] = {"review", "social_post", "form_answer",
                                     "video_comment", NULL};
+
+static void filter_results_clear(struct kudos_item *it);
 
 int kudos_kind_valid(const char *kind)
 {
@@ -59,6 +63,7 @@ void kudos_item_free(struct kudos_item *it)
 	free(it->flags);
 	free(it->flag_detail);
 	free(it->duplicate_of);
+	filter_results_clear(it);
 	free(it->grant.scopes);
 	free(it->grant.evidence);
 	free(it->grant.credit);
@@ -291,6 +296,94 @@ int kudos_item_flagged(const struct kudos_item *it, const char *flag)
 		if (len == n && strncmp(p, flag, n) == 0)
 			return 1;
 		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static void filter_results_clear(struct kudos_item *it)
+{
+	free(it->filter_results);
+	it->filter_results = NULL;
+	for (size_t i = 0; i < it->n_tags; i++)
+		free(it->tags[i]);
+	free(it->tags);
+	it->tags = NULL;
+	it->n_tags = 0;
+	for (size_t i = 0; i < it->n_scores; i++)
+		free(it->scores[i].name);
+	free(it->scores);
+	it->scores = NULL;
+	it->n_scores = 0;
+}
+
+static int add_tag(struct kudos_item *it, const char *tag)
+{
+	if (kudos_item_has_tag(it, tag))
+		return KUDOS_OK;
+	char **v = realloc(it->tags, (it->n_tags + 1) * sizeof *v);
+	if (!v)
+		return KUDOS_ENOMEM;
+	it->tags = v;
+	if (!(v[it->n_tags] = strdup(tag)))
+		return KUDOS_ENOMEM;
+	it->n_tags++;
+	return KUDOS_OK;
+}
+
+static int add_score(struct kudos_item *it, const char *filter, const char *name, double value)
+{
+	struct kudos_score *v = realloc(it->scores, (it->n_scores + 1) * sizeof *v);
+	if (!v)
+		return KUDOS_ENOMEM;
+	it->scores = v;
+	if (asprintf(&v[it->n_scores].name, "%s.%s", filter, name) < 0)
+		return KUDOS_ENOMEM;
+	v[it->n_scores++].value = value;
+	return KUDOS_OK;
+}
+
+int kudos_item_set_filter_results(struct kudos_item *it, const char *json)
+{
+	filter_results_clear(it);
+	/* Most items of a job without filters: nothing to parse. */
+	if (!json || strcmp(json, "{}") == 0)
+		return KUDOS_OK;
+	if (!(it->filter_results = strdup(json)))
+		return KUDOS_ENOMEM;
+	cJSON *root = cJSON_Parse(json), *f, *e;
+	int rc = KUDOS_OK;
+	cJSON_ArrayForEach(f, root)
+	{
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f, "tags"))
+		{
+			if (rc == KUDOS_OK && cJSON_IsString(e))
+				rc = add_tag(it, e->valuestring);
+		}
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f, "scores"))
+		{
+			if (rc == KUDOS_OK && cJSON_IsNumber(e) && isfinite(e->valuedouble))
+				rc = add_score(it, f->string, e->string, e->valuedouble);
+		}
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int kudos_item_has_tag(const struct kudos_item *it, const char *tag)
+{
+	for (size_t i = 0; i < it->n_tags; i++)
+		if (strcmp(it->tags[i], tag) == 0)
+			return 1;
+	return 0;
+}
+
+int kudos_item_score(const struct kudos_item *it, const char *name, double *value)
+{
+	for (size_t i = 0; i < it->n_scores; i++) {
+		if (strcmp(it->scores[i].name, name) == 0) {
+			*value = it->scores[i].value;
+			return 1;
+		}
 	}
 	return 0;
 }

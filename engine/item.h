@@ -22,6 +22,12 @@ struct kudos_meta {
 	char *key, *value;
 };
 
+/* A score a filter plugin set, named "<filter>.<name>". */
+struct kudos_score {
+	char *name;
+	double value;
+};
+
 /* A grant as it stands (the latest one recorded for the item). */
 struct kudos_grant {
 	char *scopes;        /* "web,print" */
@@ -52,9 +58,21 @@ struct kudos_item {
 	int has_sentiment;
 	double sentiment;    /* -1..1, a hint */
 	char *duplicate_of;  /* the representative of its duplicate group */
+	/* What filter plugins found (engine/filter.c): per filter, its flags,
+	 * tags, scores and language, as JSON; and, read from it, every
+	 * filter's tags (deduplicated) and scores.  language_guessed: the
+	 * language field is a filter's guess, the source gave none. */
+	char *filter_results;
+	char **tags;
+	size_t n_tags;
+	struct kudos_score *scores;
+	size_t n_scores;
+	int language_guessed;
 	struct kudos_grant grant;
 	int has_grant;
 	int64_t collected_at;
+	int has_approved_at;  /* curation is approved: since approved_at */
+	int64_t approved_at;
 	/* The curator-approved excerpt for this content hash, or NULL; who
 	 * approved it and when. */
 	char *excerpt, *excerpt_by;
@@ -88,6 +106,16 @@ int kudos_item_set_analysis(struct kudos_item *it, const char *flags, const char
 
 /* Whether the item carries `flag` ("pii", "duplicate" ...). */
 int kudos_item_flagged(const struct kudos_item *it, const char *flag);
+
+/* Set what the filters found from `json` (an object: filter name ->
+ * {"flags": {name: detail}, "tags": [...], "scores": {name: n},
+ * "language": tag}; NULL or unparsable: nothing), filling tags and scores.
+ * RETURN VALUE KUDOS_OK or KUDOS_ENOMEM. */
+int kudos_item_set_filter_results(struct kudos_item *it, const char *json);
+/* Whether a filter tagged the item `tag` (exact, case-sensitive). */
+int kudos_item_has_tag(const struct kudos_item *it, const char *tag);
+/* The score "<filter>.<name>".  RETURN VALUE 1 and *value when set. */
+int kudos_item_score(const struct kudos_item *it, const char *name, double *value);
 
 /* Names of the kinds and badges, for validation and output. */
 int kudos_kind_valid(const char *kind);

@@ -50,6 +50,8 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 	add_time(o, "created_at", it->has_time[KUDOS_TIME_CREATED], it->time[KUDOS_TIME_CREATED]);
 	add_time(o, "updated_at", it->has_time[KUDOS_TIME_UPDATED], it->time[KUDOS_TIME_UPDATED]);
 	add_opt(o, "language", f[KUDOS_FIELD_LANGUAGE]);
+	/* A filter's guess, not what the source said. */
+	cJSON_AddBoolToObject(o, "language_guessed", it->language_guessed);
 	add_opt(o, "permalink", f[KUDOS_FIELD_PERMALINK]);
 	add_opt(o, "in_reply_to", f[KUDOS_FIELD_IN_REPLY_TO]);
 	cJSON *badges = cJSON_AddArrayToObject(o, "badges");
@@ -67,6 +69,12 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 	else
 		cJSON_AddNullToObject(o, "sentiment");
 	add_opt(o, "duplicate_of", it->duplicate_of);
+	cJSON *tags = cJSON_AddArrayToObject(o, "tags");
+	for (size_t i = 0; i < it->n_tags; i++)
+		cJSON_AddItemToArray(tags, cJSON_CreateString(it->tags[i]));
+	cJSON *scores = cJSON_AddObjectToObject(o, "scores");
+	for (size_t i = 0; i < it->n_scores; i++)
+		cJSON_AddNumberToObject(scores, it->scores[i].name, it->scores[i].value);
 	add_opt(o, "curation", f[KUDOS_FIELD_CURATION]);
 	cJSON_AddItemToObject(o, "rights", rights = cJSON_CreateObject());
 	add_opt(rights, "state", f[KUDOS_FIELD_RIGHTS]);
@@ -100,6 +108,9 @@ cJSON *kudos_item_to_json(const struct kudos_item *it, int detail)
 			cJSON_AddStringToObject(meta, it->meta[i].key, it->meta[i].value);
 		cJSON *found = it->flag_detail ? cJSON_Parse(it->flag_detail) : NULL;
 		cJSON_AddItemToObject(o, "flag_detail", found ? found : cJSON_CreateObject());
+		/* Who found what: each filter's flags, tags, scores, language. */
+		cJSON *filters = it->filter_results ? cJSON_Parse(it->filter_results) : NULL;
+		cJSON_AddItemToObject(o, "filters", filters ? filters : cJSON_CreateObject());
 		if (it->excerpt) {
 			cJSON *e = cJSON_AddObjectToObject(o, "excerpt");
 			cJSON_AddStringToObject(e, "text", it->excerpt);

@@ -107,6 +107,20 @@ static int load_plugins(struct kudos_job *job, const char *key,
 	return 0;
 }
 
+/* A filter's findings are kept under its plugin's name, so a job lists
+ * each filter once. */
+static int check_filters_unique(const struct kudos_job *job, struct kudos_error *err)
+{
+	for (size_t i = 0; i < job->n_filters; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(job->filters[i].plugin, job->filters[j].plugin) == 0)
+				return kudos_fail(err, KUDOS_EXIT_INPUT,
+				                  "%s: filters[%zu] names plugin '%s' again (as "
+				                  "filters[%zu]); list each filter once",
+				                  job->path, i, job->filters[i].plugin, j);
+	return 0;
+}
+
 static int load_rules(struct kudos_job *job, const cJSON *cur, const char *key,
                       struct kudos_rule **out, size_t *n, struct kudos_error *err)
 {
@@ -277,8 +291,8 @@ static int load_rights(struct kudos_job *job, struct kudos_error *err)
 
 int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err)
 {
-	static const char *const keys[] = {"name", "store", "brand", "sources", "curation",
-	                                   "rights", "outputs", NULL};
+	static const char *const keys[] = {"name", "store", "brand", "sources", "filters",
+	                                   "curation", "rights", "outputs", NULL};
 	char *text = NULL, cwd[PATH_MAX];
 	size_t len;
 	memset(job, 0, sizeof *job);
@@ -321,6 +335,8 @@ int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *
 	}
 	if (load_brand(job, err) || load_rights(job, err) || load_curation(job, err) ||
 	    load_plugins(job, "sources", &job->sources, &job->n_sources, err) ||
+	    load_plugins(job, "filters", &job->filters, &job->n_filters, err) ||
+	    check_filters_unique(job, err) ||
 	    load_plugins(job, "outputs", &job->outputs, &job->n_outputs, err))
 		goto fail;
 	free(text);
@@ -338,6 +354,7 @@ void kudos_job_free(struct kudos_job *job)
 	free(job->dir);
 	free(job->store);
 	free(job->sources);
+	free(job->filters);
 	free(job->outputs);
 	for (size_t i = 0; i < job->n_auto_approve; i++)
 		kudos_rule_free(&job->auto_approve[i]);
@@ -347,4 +364,20 @@ void kudos_job_free(struct kudos_job *job)
 	free(job->auto_reject);
 	free(job->reply_scopes);
 	memset(job, 0, sizeof *job);
+}
+
+const char **kudos_job_source_names(const struct kudos_job *job)
+{
+	if (job->n_sources == 0)
+		return NULL;
+	const char **names = calloc(job->n_sources + 1, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; names && i < job->n_sources; i++) {
+		size_t j = 0;
+		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
+			j++;
+		if (j == n)
+			names[n++] = job->sources[i].plugin;
+	}
+	return names;
 }

@@ -33,6 +33,10 @@ struct kudos_job {
 	const cJSON *brand;
 	struct kudos_job_plugin *sources, *outputs;
 	size_t n_sources, n_outputs;
+	/* "filters": run in this order after collect, before the rules; each
+	 * plugin at most once, since its findings are kept under its name. */
+	struct kudos_job_plugin *filters;
+	size_t n_filters;
 	struct kudos_rule *auto_approve, *auto_reject;
 	size_t n_auto_approve, n_auto_reject;
 	struct kudos_rights_config rights;
@@ -43,5 +47,11 @@ struct kudos_job {
 
 int kudos_job_load(const char *path, struct kudos_job *job, struct kudos_error *err);
 void kudos_job_free(struct kudos_job *job);
+
+/* The plugin names of the job's sources, each once, NULL-terminated
+ * (transfer full: free the array; the strings are borrowed from the job),
+ * or NULL when the job has none: then the job's commands reach every item
+ * in the store. */
+const char **kudos_job_source_names(const struct kudos_job *job);
 
 #endif

@@ -101,12 +101,18 @@ int kudos_plugin_validate(const struct kudos_plugin *d, const char *path,
 			return -1;
 		break;
 	case KUDOS_PLUGIN_FILTER:
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "%s (%s): filter plugins are not supported by this kudos yet",
-		                  path, d->name);
+		/* A descriptor whose struct_size ends before `filter` reads it
+		 * as NULL (see kudos_plugin_open), so an old layout lands here. */
+		if (!d->filter)
+			return kudos_fail(err, KUDOS_EXIT_INPUT,
+			                  "%s (%s): a filter plugin must have a filter callback "
+			                  "(and a struct_size that covers it: "
+			                  "sizeof(struct kudos_plugin))",
+			                  path, d->name);
+		break;
 	default:
 		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "%s (%s): unknown plugin kind %d (1 source, 2 output)",
+		                  "%s (%s): unknown plugin kind %d (1 source, 2 output, 3 filter)",
 		                  path, d->name, d->kind);
 	}
 	return kudos_config_table_validate(d, path, err);

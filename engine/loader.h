@@ -6,10 +6,10 @@
  * Search order: the --plugin-path folders, then KUDOS_PLUGIN_PATH, then
  * the installed folder.  The current directory is never searched unless
  * one of those names it.  A plugin whose name an earlier one already took
- * of the same kind is refused (a name clash; a source and an output may
- * share a name, since a job names them in different lists), as is any
- * plugin whose descriptor is wrong;
- * each refusal is one line that names the file and the reason.
+ * of the same kind is refused (a name clash; a source, an output and a
+ * filter may share a name, since a job names them in different lists),
+ * as is any plugin whose descriptor is wrong; each refusal is one line
+ * that names the file and the reason.
  */
 #ifndef KUDOS_ENGINE_LOADER_H
 #define KUDOS_ENGINE_LOADER_H

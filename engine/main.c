@@ -31,13 +31,15 @@ static const struct {
 	const char *args, *summary;
 } commands[] = {
 	{"run", cmd_run, "JOB.json [--dry-run]", "collect, curate and render"},
-	{"collect", cmd_collect, "JOB.json", "collect from the sources and curate"},
+	{"collect", cmd_collect, "JOB.json", "collect from the sources"},
+	{"curate", cmd_curate, "JOB.json", "filter, flag and apply the curation rules"},
 	{"render", cmd_render, "JOB.json", "render the outputs from the store"},
 	{"list", cmd_list, "[--curation S] [--rights S] [--json]", "items, newest first"},
 	{"show", cmd_show, "ID [--json]", "one item, its states and evidence"},
 	{"approve", cmd_approve, "ID...", "approve items"},
 	{"reject", cmd_reject, "ID... [--reason T]", "reject items"},
 	{"excerpt", cmd_excerpt, "ID --text T... | --clear", "approve a shorter excerpt for cards"},
+	{"review", cmd_review, "JOB.json", "decide new items one by one, in the terminal"},
 	{"request", cmd_request, "ID... [--template T]", "ask for permission: print the message"},
 	{"grant", cmd_grant, "ID --scope S --evidence T", "record permission (scopes, window)"},
 	{"deny", cmd_deny, "ID [--reason T]", "the creator said no"},

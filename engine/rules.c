@@ -9,7 +9,7 @@
 typedef int (*test_fn)(const struct kudos_condition *c, const struct kudos_item *it,
                        const struct kudos_rule_ctx *ctx);
 
-enum value_kind { V_RATING, V_COUNT, V_UNIT, V_STRINGS, V_BOOL, V_RIGHTS };
+enum value_kind { V_RATING, V_COUNT, V_UNIT, V_STRINGS, V_BOOL, V_RIGHTS, V_SCORES };
 
 struct kudos_condition_def {
 	const char *key;
@@ -140,6 +140,32 @@ static int t_sentiment(const struct kudos_condition *c, const struct kudos_item 
 	return x && x->sentiment && x->sentiment(x->ud, it->field[KUDOS_FIELD_TEXT]) >= c->number;
 }
 
+/* A tag a filter plugin set: any of the listed ones. */
+static int t_tags(const struct kudos_condition *c, const struct kudos_item *it,
+                  const struct kudos_rule_ctx *x)
+{
+	const cJSON *e;
+	(void)x;
+	cJSON_ArrayForEach(e, c->list) if (kudos_item_has_tag(it, e->valuestring)) return 1;
+	return 0;
+}
+
+/* Scores filter plugins set ("language.confidence"): every one named is
+ * there and at least its number.  A missing score never matches. */
+static int t_min_score(const struct kudos_condition *c, const struct kudos_item *it,
+                       const struct kudos_rule_ctx *x)
+{
+	const cJSON *e;
+	(void)x;
+	cJSON_ArrayForEach(e, c->list)
+	{
+		double v;
+		if (!kudos_item_score(it, e->string, &v) || v < e->valuedouble)
+			return 0;
+	}
+	return 1;
+}
+
 static const struct kudos_condition_def defs[] = {
 	{"min_rating", V_RATING, t_min_rating},
 	{"max_rating", V_RATING, t_max_rating},
@@ -154,6 +180,8 @@ static const struct kudos_condition_def defs[] = {
 	{"sentiment_at_least", V_UNIT, t_sentiment},
 	{"rights", V_RIGHTS, t_rights},
 	{"author_verified", V_BOOL, t_verified},
+	{"tags", V_STRINGS, t_tags},
+	{"min_score", V_SCORES, t_min_score},
 };
 
 #define N_DEFS (sizeof defs / sizeof defs[0])
@@ -173,6 +201,8 @@ static const char *expectation(enum value_kind k)
 	case V_BOOL: return "true or false";
 	case V_RIGHTS: return "a rights state: none, requested, granted, replied, denied, "
 		              "stale or revoked";
+	case V_SCORES: return "an object of filter scores, each \"<filter>.<name>\", and their "
+		              "least values, e.g. {\"language.confidence\": 0.8}";
 	}
 	return "?";
 }
@@ -204,6 +234,12 @@ static int read_value(const struct kudos_condition_def *d, const cJSON *v,
 		if (!cJSON_IsBool(v))
 			return -1;
 		c->flag = cJSON_IsTrue(v);
+		return 0;
+	case V_SCORES:
+		if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) == 0)
+			return -1;
+		cJSON_ArrayForEach(e, v) if (!cJSON_IsNumber(e) || !strchr(e->string, '.')) return -1;
+		c->list = v;
 		return 0;
 	case V_RIGHTS:
 		for (size_t i = 0; cJSON_IsString(v) && rights_states[i]; i++)

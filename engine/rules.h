@@ -19,7 +19,8 @@ struct kudos_condition {
 	const struct kudos_condition_def *def;
 	double number;     /* ratings, lengths, sentiment */
 	int flag;          /* booleans */
-	const cJSON *list; /* lists of strings, borrowed from the job */
+	const cJSON *list; /* lists of strings, or min_score's object of
+	                      name: number; borrowed from the job */
 	const char *text;  /* a rights state, borrowed from the job */
 };
 

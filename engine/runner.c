@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "curate.h"
+#include "filter.h"
 #include "fsutil.h"
 #include "gate.h"
 #include "instance.h"
@@ -36,25 +37,6 @@ static const struct kudos_plugin_lib *find_plugin(const struct kudos_job *job,
 	           job->path, jp->where, kudos_plugin_kind_name(kind), jp->plugin,
 	           *names ? names : "none");
 	return NULL;
-}
-
-/* The names of the job's sources, NULL-terminated (transfer full; the
- * strings are borrowed from the job), or NULL when it has none: then an
- * output draws from every item in the store. */
-static const char **job_source_names(const struct kudos_job *job)
-{
-	if (job->n_sources == 0)
-		return NULL;
-	const char **names = calloc(job->n_sources + 1, sizeof *names);
-	size_t n = 0;
-	for (size_t i = 0; names && i < job->n_sources; i++) {
-		size_t j = 0;
-		while (j < n && strcmp(names[j], job->sources[i].plugin) != 0)
-			j++;
-		if (j == n)
-			names[n++] = job->sources[i].plugin;
-	}
-	return names;
 }
 
 /* The key under which a job entry keeps its state and publications:
@@ -159,11 +141,33 @@ int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *
 	return 0;
 }
 
+int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err)
+{
+	const struct kudos_plugin_lib **libs = NULL;
+	const char **sources = kudos_job_source_names(job);
+	int rc = -1;
+	if ((job->n_sources && !sources) ||
+	    (job->n_filters && !(libs = calloc(job->n_filters, sizeof *libs)))) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < job->n_filters; i++)
+		if (!(libs[i] = find_plugin(job, reg, &job->filters[i], KUDOS_PLUGIN_FILTER, err)))
+			goto done;
+	rc = kudos_filter_items(job, libs, store, sources, opts, &report->filtered, err);
+done:
+	free(libs);
+	free(sources);
+	return rc;
+}
+
 int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
                      const struct kudos_run_opts *opts, struct kudos_run_report *report,
                      struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	int rc = kudos_analyze(store, job, sources, &report->flagged, err) ||
@@ -294,8 +298,15 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 	kudos_progress_start(&progress, in->label, opts->progress && opts->verbosity > 0);
 	in->progress = &progress;
 	p.in = in;
-	if (kudos_gate_each(store, sources, in->scope, opts->now, consume_one, &p,
-	                    &out->refused, err) < 0)
+	/* A planning output is handed what passes somewhere in its span still
+	 * ahead, and asks the gate about each slot (gate_check_at); every
+	 * other output only what passes now. */
+	int64_t from = in->plans && in->horizon_from > opts->now ? in->horizon_from : opts->now;
+	int64_t until = in->plans ? in->horizon_until : opts->now + 1;
+	if (from < until &&
+	    kudos_gate_each_span(store, sources, in->scope, from, until,
+	                         in->plans ? &in->book : NULL, consume_one, &p, &out->refused,
+	                         err) < 0)
 		goto done;
 	if (p.status < 0) {
 		kudos_instance_failed(in, "consume", p.status, err);
@@ -333,7 +344,7 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err)
 {
-	const char **sources = job_source_names(job);
+	const char **sources = kudos_job_source_names(job);
 	int rc = -1;
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
@@ -387,6 +398,12 @@ int kudos_run_check(const struct kudos_job *job, const struct kudos_registry *re
 	return outputs ? check_entries(job, reg, job->outputs, job->n_outputs,
 	                               KUDOS_PLUGIN_OUTPUT, err)
 	               : 0;
+}
+
+int kudos_run_check_filters(const struct kudos_job *job, const struct kudos_registry *reg,
+                            struct kudos_error *err)
+{
+	return check_entries(job, reg, job->filters, job->n_filters, KUDOS_PLUGIN_FILTER, err);
 }
 
 void kudos_run_report_free(struct kudos_run_report *r)

@@ -1,6 +1,7 @@
 /*
  * Running a job: collect from every source (one transaction per source),
- * curate (auto-approve rules), render every output through the gate.
+ * filter new and changed items (filter plugins), curate (analyses and
+ * rules), render every output through the gate.
  * Messages for the user go to stderr through the plugins' log and the
  * returned error; the summary counts come back in struct kudos_run_report.
  */
@@ -36,6 +37,7 @@ struct kudos_run_report {
 	long n_new, n_updated, n_unchanged, n_invalid;
 	long granted_by_reply, replied, stale;
 	long approved, rejected, flagged, needs_reply;
+	long filtered;                  /* items the job's filters looked at */
 	struct kudos_output_report *outputs;
 	size_t n_outputs;
 	struct kudos_takedowns takedowns;  /* what the render took down */
@@ -44,6 +46,11 @@ struct kudos_run_report {
 int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *reg,
                       struct kudos_store *store, const struct kudos_run_opts *opts,
                       struct kudos_run_report *report, struct kudos_error *err);
+/* Run the job's filter plugins over new and changed items (engine/
+ * filter.h); call it after collect and before kudos_run_curate(). */
+int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err);
 int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
                      const struct kudos_run_opts *opts, struct kudos_run_report *report,
                      struct kudos_error *err);
@@ -54,6 +61,9 @@ int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *r
  * accepts its settings (sources always, outputs when `outputs`). */
 int kudos_run_check(const struct kudos_job *job, const struct kudos_registry *reg,
                     int outputs, struct kudos_error *err);
+/* The same for the job's filters: before a run that curates. */
+int kudos_run_check_filters(const struct kudos_job *job, const struct kudos_registry *reg,
+                            struct kudos_error *err);
 void kudos_run_report_free(struct kudos_run_report *r);
 
 #endif

@@ -107,7 +107,17 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (output, path, item_id)"
 	");"
 	"CREATE INDEX publications_item ON publications (item_id, plugin);",
-	/* 2: curator-approved excerpts, beside the original text and valid
+	/* 2: what filter plugins found (engine/filter.c): per filter its
+	 * flags, tags, scores and language as JSON; the language a filter gave
+	 * an item its source left without one (the source's own column stays
+	 * as the source said); and what the filters last saw, the content
+	 * hash and the fingerprint of the job's filters, so that only new or
+	 * changed items are filtered again. */
+	"ALTER TABLE items ADD COLUMN filter_results TEXT NOT NULL DEFAULT '{}';"
+	"ALTER TABLE items ADD COLUMN language_guess TEXT;"
+	"ALTER TABLE items ADD COLUMN filter_hash TEXT;"
+	"ALTER TABLE items ADD COLUMN filter_setup TEXT;",
+	/* 3: curator-approved excerpts, beside the original text and valid
 	 * for the content hash they were made from (store_excerpt.c). */
 	"CREATE TABLE excerpts ("
 	"  item_id TEXT PRIMARY KEY REFERENCES items(id),"
@@ -144,6 +154,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_AUDIT_ADD] = "INSERT INTO audit (seq, at, item_id, actor, action, from_state,"
 			 " to_state, detail, prev_hash, hash)"
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[ST_SET_ANALYSIS] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+			    " duplicate_of = ?5 WHERE id = ?1",
+	[ST_EDITED] = "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)",
+	[ST_SET_FILTERED] = "UPDATE items SET filter_results = ?2, language_guess = ?3,"
+			    " filter_setup = ?4, filter_hash = ?5 WHERE id = ?1",
 };
 
 
@@ -200,6 +215,22 @@ int store_step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
 	if (step != SQLITE_DONE)
 		return store_fail(s, err, doing);
 	return 0;
+}
+
+/* A source set as a JSON array to bind to one parameter, so that the SQL
+ * text never depends on the input.  RETURN VALUE 0 with *out (transfer
+ * full; NULL for a NULL set), or -1 when out of memory. */
+static int sources_json(const char *const *sources, char **out)
+{
+	*out = NULL;
+	if (!sources)
+		return 0;
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && sources[i]; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(sources[i]));
+	*out = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	return *out ? 0 : -1;
 }
 
 static int exec(struct kudos_store *s, const char *sql, struct kudos_error *err)
@@ -457,34 +488,68 @@ int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
-	               " duplicate_of = ?5 WHERE id = ?1", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_SET_ANALYSIS);
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, flags);
 	store_bind_text(st, 3, detail);
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
 	store_bind_text(st, 5, duplicate_of);
-	return store_step_once(s, st, "saving what curation found", err);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(s, err, "saving what curation found");
+	return 0;
+}
+
+int kudos_store_set_filter_results(struct kudos_store *s, const char *id,
+                                   const char *results, const char *language,
+                                   const char *setup, const char *content_hash,
+                                   struct kudos_error *err)
+{
+	sqlite3_stmt *st = store_cached(s, ST_SET_FILTERED);
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, results ? results : "{}");
+	store_bind_text(st, 3, language);
+	store_bind_text(st, 4, setup);
+	store_bind_text(st, 5, content_hash);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(s, err, "saving what the filters found");
+	return 0;
+}
+
+int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *sources,
+                                     struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *set = NULL;
+	if (sources_json(sources, &set))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	if (store_prepare(s, "UPDATE items SET filter_results = '{}', language_guess = NULL,"
+	                     " filter_setup = NULL, filter_hash = NULL WHERE filter_setup IS NOT NULL"
+	                     " AND (?1 IS NULL OR source IN (SELECT value FROM json_each(?1)))",
+	                  &st, err)) {
+		free(set);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, set, -1, free); /* NULL binds NULL */
+	return store_step_once(s, st, "clearing what filters found", err);
 }
 
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_EDITED);
 	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (step != SQLITE_ROW)
 		return store_fail(s, err, "reading edits");
 	return 0;
 }
-
 
 int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
                        const char *actor, const struct kudos_terms *terms,
@@ -562,11 +627,16 @@ done:
 #define ITEM_COLUMNS                                                            \
 	"i.id, i.source, i.external_id, i.kind, i.text, i.title, i.author_name,"  \
 	" i.author_handle, i.author_url, i.author_avatar, i.author_role,"         \
-	" i.language, i.permalink, i.in_reply_to, i.rating, i.rating_scale,"      \
+	" coalesce(i.language, i.language_guess), i.permalink, i.in_reply_to,"    \
+	" i.rating, i.rating_scale,"                                              \
 	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
-	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"    \
+	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"     \
+	" (SELECT a.at FROM audit a WHERE a.item_id = i.id AND"                   \
+	"  a.action = 'curation' AND a.to_state = 'approved'"                     \
+	"  ORDER BY a.seq DESC LIMIT 1),"                                         \
+	" i.filter_results, i.language IS NULL AND i.language_guess IS NOT NULL," \
 	" e.text, e.actor, e.at "                                                 \
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "                     \
@@ -648,12 +718,21 @@ static struct kudos_item *row_to_item(sqlite3_stmt *st)
 	}
 	if (kudos_item_set_analysis(it, store_col_text(st, 31), store_col_text(st, 32),
 	                            sqlite3_column_type(st, 33) != SQLITE_NULL,
-	                            sqlite3_column_double(st, 33), store_col_text(st, 34)))
+	                            sqlite3_column_double(st, 33), store_col_text(st, 34)) ||
+	    kudos_item_set_filter_results(it, store_col_text(st, 36)))
 		goto fail;
-	if (sqlite3_column_type(st, 35) != SQLITE_NULL) {
-		it->excerpt = strdup(store_col_text(st, 35));
-		it->excerpt_by = strdup(store_col_text(st, 36));
-		it->excerpt_at = sqlite3_column_int64(st, 37);
+	/* When the item became approved: its latest approval in the audit
+	 * trail, meaningful only while it is still approved. */
+	if (sqlite3_column_type(st, 35) != SQLITE_NULL &&
+	    strcmp(store_col_text(st, 23), "approved") == 0) {
+		it->has_approved_at = 1;
+		it->approved_at = sqlite3_column_int64(st, 35);
+	}
+	it->language_guessed = sqlite3_column_int(st, 37);
+	if (sqlite3_column_type(st, 38) != SQLITE_NULL) {
+		it->excerpt = strdup(store_col_text(st, 38));
+		it->excerpt_by = strdup(store_col_text(st, 39));
+		it->excerpt_at = sqlite3_column_int64(st, 40);
 		if (!it->excerpt || !it->excerpt_by)
 			goto fail;
 	}
@@ -706,17 +785,8 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	int rc = -1;
 	if (!q)
 		q = &all;
-	/* The source set travels as a JSON array bound to one parameter, so
-	 * the SQL text never depends on the input. */
-	if (q->sources) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; arr && q->sources[i]; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(q->sources[i]));
-		sources = arr ? cJSON_PrintUnformatted(arr) : NULL;
-		cJSON_Delete(arr);
-		if (!sources)
-			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	}
+	if (sources_json(q->sources, &sources))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	if (store_prepare(s,
 	            "SELECT " ITEM_COLUMNS
 	            "WHERE (?1 IS NULL OR i.curation = ?1) AND (?2 IS NULL OR i.rights = ?2)"
@@ -726,6 +796,10 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	            " AND (?6 = 0 OR i.flags <> '')"
 	            " AND (?7 = 0 OR ',' || i.flags || ',' LIKE '%,negative,%'"
 	            "      OR ',' || i.flags || ',' LIKE '%,question,%')"
+	            " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM json_each(i.filter_results) f,"
+	            "      json_each(f.value, '$.tags') t WHERE t.value = ?8))"
+	            " AND (?9 IS NULL OR i.filter_setup IS NOT ?9"
+	            "      OR i.filter_hash IS NOT i.content_hash)"
 	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
 	            &st, err))
 		goto done;
@@ -736,6 +810,8 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	store_bind_text(st, 5, q->flag);
 	sqlite3_bind_int(st, 6, q->flagged);
 	sqlite3_bind_int(st, 7, q->needs_reply);
+	store_bind_text(st, 8, q->tag);
+	store_bind_text(st, 9, q->unfiltered);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kudos_item *it = row_to_item(st);
@@ -763,10 +839,12 @@ done:
 
 /* ---- curation -------------------------------------------------------- */
 
-int kudos_store_set_curation(struct kudos_store *s, const char *id,
-                             const char *state, const char *actor,
-                             const char *reason, int64_t now, int *changed,
-                             struct kudos_error *err)
+/* Set curation to `state` under `action`; with `expect`, only while the
+ * item is in that state. */
+static int change_curation(struct kudos_store *s, const char *id, const char *expect,
+                           const char *state, const char *action, const char *actor,
+                           const char *reason, int64_t now, int *changed,
+                           struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *from = NULL;
@@ -791,6 +869,12 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (expect && strcmp(from, expect) != 0) {
+		kudos_fail(err, KUDOS_EXIT_INPUT,
+		           "%s is %s now, no longer %s: someone else decided it meanwhile "
+		           "(`kudos history %s` says who)", id, from, expect, id);
+		goto done;
+	}
 	*changed = strcmp(from, state) != 0;
 	if (!*changed) {
 		rc = 0;
@@ -804,11 +888,27 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
 		store_fail(s, err, "updating curation");
 		goto done;
 	}
-	if (store_audit_add(s, now, id, actor, "curation", from, state, reason, err))
+	if (store_audit_add(s, now, id, actor, action, from, state, reason, err))
 		goto done;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
 	free(from);
 	return rc;
+}
+
+int kudos_store_set_curation(struct kudos_store *s, const char *id,
+                             const char *state, const char *actor,
+                             const char *reason, int64_t now, int *changed,
+                             struct kudos_error *err)
+{
+	return change_curation(s, id, NULL, state, "curation", actor, reason, now, changed, err);
+}
+
+int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
+                                const char *to, const char *action, const char *actor,
+                                const char *reason, int64_t now, struct kudos_error *err)
+{
+	int changed;
+	return change_curation(s, id, expect, to, action, actor, reason, now, &changed, err);
 }

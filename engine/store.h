@@ -68,6 +68,11 @@ struct kudos_query {
 	const char *flag;           /* items carrying this flag */
 	int flagged;                /* items carrying any flag */
 	int needs_reply;            /* negative or question-like items */
+	const char *tag;            /* items a filter tagged so */
+	/* Items the job's filters, whose fingerprint this is (engine/
+	 * filter.h), have not seen as they are now: new, edited upstream,
+	 * or last filtered by another set of filters. */
+	const char *unfiltered;
 };
 
 /* Called per item, newest first (created time, then id).  `it` is
@@ -85,6 +90,15 @@ int kudos_store_set_curation(struct kudos_store *s, const char *id,
                              const char *state, const char *actor,
                              const char *reason, int64_t now, int *changed,
                              struct kudos_error *err);
+
+/* Compare and set: move an item's curation from `expect` to `to`, audited
+ * under `action` ("curation", "undo") with `reason` as the detail.
+ * RETURN VALUE -1 with KUDOS_EXIT_INPUT for an unknown id or state, or
+ * when the item is no longer in `expect` (someone decided it meanwhile);
+ * nothing changes then. */
+int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
+                                const char *to, const char *action, const char *actor,
+                                const char *reason, int64_t now, struct kudos_error *err);
 
 /* What a grant records beyond the item and the time.  Scopes are a
  * canonical "web,print" list; from/until 0 leave the window open. */
@@ -154,6 +168,19 @@ void kudos_ids_free(char **ids, size_t n);
 int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
                              const char *detail, int has_sentiment, double sentiment,
                              const char *duplicate_of, struct kudos_error *err);
+/* Save what the job's filters found on an item (see engine/filter.h):
+ * `results` the JSON object of their findings, `language` the one they
+ * gave it (NULL: none), and what they saw: the filters' fingerprint
+ * `setup` and the item's `content_hash`.  Replaces what was saved before.
+ * Call inside a transaction. */
+int kudos_store_set_filter_results(struct kudos_store *s, const char *id,
+                                   const char *results, const char *language,
+                                   const char *setup, const char *content_hash,
+                                   struct kudos_error *err);
+/* Forget what filters found on the items of `sources` (NULL-terminated;
+ * NULL: all): for a job that lists no filters (any more). */
+int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *sources,
+                                     struct kudos_error *err);
 /* Whether upstream ever edited the item. */
 int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
                        struct kudos_error *err);

@@ -10,7 +10,8 @@
 
 #include "store.h"
 
-/* Statements used per item on the hot path of collect, prepared once. */
+/* Statements used per item on the hot path of collect and curation,
+ * prepared once when the store opens. */
 enum {
 	ST_FIND,
 	ST_INSERT,
@@ -20,6 +21,9 @@ enum {
 	ST_SET_RIGHTS,
 	ST_AUDIT_TAIL,
 	ST_AUDIT_ADD,
+	ST_SET_ANALYSIS,
+	ST_EDITED,
+	ST_SET_FILTERED,
 	ST_COUNT_
 };
 

@@ -1,6 +1,7 @@
 #include "zone.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,12 @@ int kudos_zone_valid(const char *zone)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Run with TZ set to `zone`: the saved value comes back afterwards. */
+/* Run with TZ set to `zone`: the saved value comes back afterwards.
+ * TZ is the process's, and sources may convert times from several threads
+ * at once (each_file_parallel): one switch at a time, held until it is
+ * undone. */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct tz_switch {
 	char *saved;
 	int had;
@@ -32,6 +38,7 @@ struct tz_switch {
 
 static void tz_enter(struct tz_switch *sw, const char *zone)
 {
+	pthread_mutex_lock(&tz_lock);
 	const char *cur = getenv("TZ");
 	sw->had = cur != NULL;
 	sw->saved = cur ? strdup(cur) : NULL;
@@ -47,6 +54,7 @@ static void tz_leave(struct tz_switch *sw)
 		unsetenv("TZ");
 	tzset();
 	free(sw->saved);
+	pthread_mutex_unlock(&tz_lock);
 }
 
 /* Offset east of UTC, in seconds, at instant t (TZ already switched). */

@@ -35,6 +35,11 @@ static void setup(void)
 	                  "   {\"sentiment_at_least\": 0.6, \"min_rating\": 5}}]}}");
 	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!strstr(r.out, "approved"), "collect curated:\n%s", r.out);
+	kt_run_free(&r);
+	r = kt_kudos(dir, "curate", job, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!strstr(r.out, "collected"), "curate collected:\n%s", r.out);
 	kt_run_free(&r);
 }
 

@@ -1,13 +1,16 @@
 /*
  * Plugin conformance: every plugin the build ships (every *.so in
- * KT_PLUGINS), plus the two good test plugins so the suite checks its own
- * fixtures, must
+ * KT_PLUGINS), plus the good test plugins (a source, an output, a filter)
+ * so the suite checks its own fixtures, must
  *   - load through kudos_plugin_open(),
  *   - have a well-formed descriptor (name, version, description, a config
  *     table that validates, help text for every key),
  *   - pass `kudos plugin check FILE` through the real binary,
  *   - survive init()/exit() 50 times through the engine's instance API
- *     (under AddressSanitizer this finds what init() leaks past exit()).
+ *     (under AddressSanitizer this finds what init() leaks past exit()),
+ *   - and, for filters, run filter() on texts of every kind (empty, emoji,
+ *     scripts, a long one) without failing, saying only what the host
+ *     accepts.
  */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -19,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "filter.h"
 #include "helpers.h"
 #include "leakcheck.h"
 #include "instance.h"
@@ -51,8 +55,9 @@ static char **plugin_files(size_t *count)
 	          "no plugins to check in %s (%s): build them first "
 	          "(make B=... all); this suite cannot run without them",
 	          KT_PLUGINS, n < 0 ? "the folder does not exist" : "no *.so files");
-	const char *extra[] = {"good-source.so", "good-output.so"};
-	size_t total = (size_t)n + 2;
+	const char *extra[] = {"good-source.so", "good-output.so", "good-filter.so"};
+	const size_t n_extra = sizeof extra / sizeof extra[0];
+	size_t total = (size_t)n + n_extra;
 	char **files = calloc(total + 1, sizeof *files);
 	cr_assert_not_null(files);
 	for (int i = 0; i < n; i++) {
@@ -60,7 +65,7 @@ static char **plugin_files(size_t *count)
 		free(names[i]);
 	}
 	free(names);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n_extra; i++) {
 		files[n + i] = kt_path(KT_TEST_PLUGINS, extra[i]);
 		struct stat st;
 		cr_assert_eq(stat(files[n + i], &st), 0, "%s is missing: build the test plugins",
@@ -114,8 +119,11 @@ Test(conformance, descriptor_well_formed)
 		cr_assert(d->version && *d->version, "%s: no version", f);
 		cr_assert(d->description && *d->description, "%s: no description", f);
 		cr_assert_eq(d->abi_version >> 16, KUDOS_ABI_MAJOR, "%s: ABI major", f);
-		cr_assert(d->kind == KUDOS_PLUGIN_SOURCE || d->kind == KUDOS_PLUGIN_OUTPUT,
+		cr_assert(d->kind == KUDOS_PLUGIN_SOURCE || d->kind == KUDOS_PLUGIN_OUTPUT ||
+		                  d->kind == KUDOS_PLUGIN_FILTER,
 		          "%s: kind %d", f, d->kind);
+		if (d->kind == KUDOS_PLUGIN_FILTER)
+			cr_assert_not_null(d->filter, "%s: a filter without filter()", f);
 		cr_assert_eq(kudos_config_table_validate(d, f, &err), 0, "%s", err.msg);
 		int has_scope = 0;
 		for (const struct kudos_config_entry *e = d->config; e && e->type; e++) {
@@ -185,8 +193,9 @@ static void make_job(const char *dir, const struct kudos_plugin *d, struct kudos
 	for (const struct kudos_config_entry *e = d->config; e && e->type; e++)
 		if (e->required)
 			cJSON_AddItemToObject(entry, e->key, required_value(d, e));
-	cJSON *list = cJSON_AddArrayToObject(
-		root, d->kind == KUDOS_PLUGIN_SOURCE ? "sources" : "outputs");
+	cJSON *list = cJSON_AddArrayToObject(root, d->kind == KUDOS_PLUGIN_SOURCE   ? "sources"
+	                                           : d->kind == KUDOS_PLUGIN_FILTER ? "filters"
+	                                                                            : "outputs");
 	cJSON_AddItemToArray(list, entry);
 	char *text = cJSON_Print(root);
 	char *path = kt_job(dir, text);
@@ -224,7 +233,10 @@ static int init_exit_rounds(const char *file)
 	struct kudos_error err = {0};
 	cr_assert_eq(kudos_store_open(db, &store, &err), 0, "%s", err.msg);
 	int source = lib->desc.kind == KUDOS_PLUGIN_SOURCE;
-	const struct kudos_job_plugin *jp = source ? &job.sources[0] : &job.outputs[0];
+	int output = lib->desc.kind == KUDOS_PLUGIN_OUTPUT;
+	const struct kudos_job_plugin *jp = source ? &job.sources[0]
+	                                    : output ? &job.outputs[0]
+	                                             : &job.filters[0];
 	int ran = 1;
 	for (int round = 0; round < INIT_ROUNDS; round++) {
 		struct kudos_instance *in = NULL;
@@ -233,7 +245,7 @@ static int init_exit_rounds(const char *file)
 		in->verbosity = 0;
 		in->run_time = 1700000000;
 		cr_assert(asprintf(&in->state_key, "%s/%s", job.name, jp->where) > 0);
-		if (!source) {
+		if (output) {
 			in->scope = scope_of(in);
 			in->output_dir = strdup(out);
 			cr_assert_not_null(in->output_dir);
@@ -272,10 +284,81 @@ Test(conformance, init_exit_repeated)
 		KT_ASSERT_NO_LEAKS("across init/exit of %s", files[i]);
 	}
 	/* A skipped plugin is warned about above; the good test plugins
-	 * always run, so at least those two must have. */
-	cr_assert_geq(ran, 2, "init/exit ran for only %zu of %zu plugins (see the warnings)",
+	 * always run, so at least those three must have. */
+	cr_assert_geq(ran, 3, "init/exit ran for only %zu of %zu plugins (see the warnings)",
 	              ran, n);
 	cr_log_info("init/exit x%d ran for %zu of %zu plugins", INIT_ROUNDS, ran, n);
+	files_free(files);
+	KT_ASSERT_NO_LEAKS();
+}
+
+/* Texts a filter must take without failing. */
+static const char *const sample_texts[] = {
+	"",
+	"👍🏽👍🏽👍🏽",
+	"5/5",
+	"Great grinder, I love it.",
+	"Sehr gutes Produkt, danke!",
+	"最高のコーヒーミルです。",
+	"منتج ممتاز جدا",
+	"Отличный товар",
+	"e\xcc\x81\xcc\x81\xcc\x81 \xe2\x80\x8b\xef\xbb\xbf",
+	NULL, /* a long text, built below */
+};
+
+Test(conformance, filters_take_every_kind_of_text)
+{
+	size_t n, ran = 0;
+	char **files = plugin_files(&n);
+	char *long_text = malloc(64 * 1024 + 1);
+	cr_assert_not_null(long_text);
+	for (size_t i = 0; i < 64 * 1024; i++)
+		long_text[i] = "abc def, "[i % 9];
+	long_text[64 * 1024] = '\0';
+	for (size_t f = 0; f < n; f++) {
+		struct kudos_plugin_lib *lib = open_ok(files[f]);
+		if (lib->desc.kind != KUDOS_PLUGIN_FILTER) {
+			kudos_plugin_close(lib);
+			continue;
+		}
+		char *dir = kt_tmpdir();
+		struct kudos_job job;
+		make_job(dir, &lib->desc, &job);
+		struct kudos_instance *in = NULL;
+		struct kudos_error err = {0};
+		cr_assert_eq(kudos_instance_new(lib, &job, &job.filters[0], NULL, &in, &err), 0,
+		             "%s: %s", files[f], err.msg);
+		in->verbosity = 0;
+		cr_assert_eq(kudos_instance_init(in, &err), 0, "%s: %s", files[f], err.msg);
+		for (size_t t = 0; t < sizeof sample_texts / sizeof sample_texts[0]; t++) {
+			const char *text = sample_texts[t] ? sample_texts[t] : long_text;
+			struct kudos_item *it = kudos_item_new("conformance", "1");
+			cr_assert_not_null(it);
+			cr_assert_eq(kudos_item_put(it, KUDOS_FIELD_TEXT, text), 0);
+			cJSON *found = NULL;
+			int rc = kudos_filter_apply(in, it, &found);
+			cr_assert_eq(rc, KUDOS_OK, "%s: filter() failed (%d) on sample %zu: %s", files[f],
+			             rc, t, in->error);
+			/* Only what the host took is there: tags are strings,
+			 * scores numbers. */
+			const cJSON *e;
+			cJSON_ArrayForEach(e, cJSON_GetObjectItem(found, "tags"))
+				cr_assert(cJSON_IsString(e));
+			cJSON_ArrayForEach(e, cJSON_GetObjectItem(found, "scores"))
+				cr_assert(cJSON_IsNumber(e));
+			cJSON_Delete(found);
+			kudos_item_free(it);
+		}
+		ran++;
+		kudos_instance_free(in);
+		kudos_job_free(&job);
+		kudos_plugin_close(lib);
+		kt_rmtree(dir);
+		free(dir);
+		KT_ASSERT_NO_LEAKS("across filter() of %s", files[f]);
+	}
+	cr_assert_geq(ran, 2, "the shipped language filter and good-filter at least");
+	free(long_text);
 	files_free(files);
 	KT_ASSERT_NO_LEAKS();
 }

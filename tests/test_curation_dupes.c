@@ -2,6 +2,7 @@
  * small edits group under their earliest item; different reviews on the
  * same subject and unrelated texts do not. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,4 +302,68 @@ Test(dupes, many_items_stay_fast_and_small, .timeout = 60)
 	size_t per = kudos_dupes_memory(d) / kudos_dupes_count(d);
 	cr_assert_lt(per, 400, "%zu bytes per item", per);
 	cr_log_info("23020 items in %.2f s, %zu bytes per item", secs, per);
+}
+
+/* Signatures made on another thread, with its own scratch and fold, then
+ * added by signature, group exactly as texts added directly. */
+struct signer {
+	const char *const *texts;
+	size_t n;
+	struct kudos_dupe_sig *sigs;
+	int failed;
+};
+
+static void *sign_all(void *arg)
+{
+	struct signer *s = arg;
+	struct kudos_dupes_scratch scratch = {0};
+	struct kudos_fold f;
+	kudos_fold_init(&f);
+	for (size_t i = 0; i < s->n; i++) {
+		size_t len = strlen(s->texts[i]);
+		if (kudos_fold(&f, s->texts[i], len) ||
+		    kudos_dupes_sign(&scratch, s->texts[i], len, &f, &s->sigs[i]))
+			s->failed = 1;
+	}
+	kudos_fold_release(&f);
+	kudos_dupes_scratch_release(&scratch);
+	return NULL;
+}
+
+Test(dupes, signatures_from_another_thread_group_the_same)
+{
+	static const char *const texts[] = {
+		"Best headphones I have owned, the noise cancelling is unreal! https://x.example/a",
+		"The best headphones I've owned; the noise-cancelling is unreal @acme",
+		"Shipping took three weeks and nobody answered my emails.",
+		"Best headphones I have owned, the noise cancelling is unreal!!",
+		"Shipping took 3 weeks and nobody answered my emails",
+	};
+	size_t n = sizeof texts / sizeof texts[0];
+	struct kudos_dupe_sig sigs[5];
+	struct signer s = {texts, n, sigs, 0};
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, sign_all, &s), 0);
+	pthread_join(t, NULL);
+	cr_assert(!s.failed);
+
+	struct kudos_dupes *signed_d = kudos_dupes_new(0);
+	struct kudos_error err = {0};
+	char id[16];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "t%zu", i);
+		add(id, (int64_t)i, texts[i]);
+		cr_assert_eq(kudos_dupes_add_signed(signed_d, id, (int64_t)i, &sigs[i], NULL, &err), 0,
+		             "%s", err.msg);
+	}
+	regroup();
+	cr_assert_eq(kudos_dupes_group(signed_d, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(kudos_dupes_representative(signed_d, i),
+		                 kudos_dupes_representative(d, i), "item %zu", i);
+	/* and the grouping is the expected one, not merely the same */
+	cr_assert_str_eq(kudos_dupes_representative(signed_d, 3), "t0");
+	cr_assert_str_eq(kudos_dupes_representative(signed_d, 4), "t2");
+	cr_assert_str_eq(kudos_dupes_representative(signed_d, 2), "t2");
+	kudos_dupes_free(signed_d);
 }

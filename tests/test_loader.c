@@ -125,8 +125,7 @@ Test(loader_open, refuses_descriptor_larger_than_host)
 Test(loader_open, refuses_descriptor_smaller_than_abi_1_0)
 {
 	expect_refused("bad-size-small",
-	               fmt("struct_size %zu is smaller",
-	                   sizeof(struct kudos_plugin) - sizeof(void *)),
+	               fmt("struct_size %zu is smaller", offsetof(struct kudos_plugin, exit)),
 	               NULL);
 	KT_ASSERT_NO_LEAKS();
 }
@@ -142,6 +141,23 @@ Test(loader_open, refuses_output_without_consume)
 {
 	expect_refused("bad-no-consume", "(bad-no-consume)",
 	               "output plugin must have a consume callback", NULL);
+	KT_ASSERT_NO_LEAKS();
+}
+
+Test(loader_open, refuses_filter_without_filter_callback)
+{
+	expect_refused("bad-no-filter", "(bad-no-filter)",
+	               "a filter plugin must have a filter callback", NULL);
+	KT_ASSERT_NO_LEAKS();
+}
+
+/* The descriptor sets .filter, but its struct_size ends before it: kudos
+ * reads no further than struct_size, so the callback is absent. */
+Test(loader_open, refuses_filter_whose_size_stops_before_the_callback)
+{
+	expect_refused("bad-filter-short", "(bad-filter-short)",
+	               "a filter plugin must have a filter callback",
+	               "sizeof(struct kudos_plugin)", NULL);
 	KT_ASSERT_NO_LEAKS();
 }
 
@@ -204,12 +220,12 @@ Test(loader_open, refuses_missing_and_non_elf_files)
 
 /* ---- kudos_plugin_open: good plugins ---------------------------------- */
 
-Test(loader_open, loads_good_source_and_output)
+Test(loader_open, loads_good_source_output_and_filter)
 {
-	const char *names[] = {"good-source", "good-output"};
-	const char *want_name[] = {"good-source", "probe"};
-	const int want_kind[] = {KUDOS_PLUGIN_SOURCE, KUDOS_PLUGIN_OUTPUT};
-	for (size_t i = 0; i < 2; i++) {
+	const char *names[] = {"good-source", "good-output", "good-filter"};
+	const char *want_name[] = {"good-source", "probe", "good-filter"};
+	const int want_kind[] = {KUDOS_PLUGIN_SOURCE, KUDOS_PLUGIN_OUTPUT, KUDOS_PLUGIN_FILTER};
+	for (size_t i = 0; i < 3; i++) {
 		char *path = tp(names[i]);
 		struct kudos_error err = {0};
 		struct kudos_plugin_lib *lib = NULL;
@@ -222,8 +238,10 @@ Test(loader_open, loads_good_source_and_output)
 		cr_assert_eq(lib->desc.kind, want_kind[i]);
 		cr_assert_eq(lib->desc.abi_version, KUDOS_ABI_VERSION);
 		cr_assert_eq(lib->desc.struct_size, sizeof(struct kudos_plugin));
-		cr_assert_not_null(want_kind[i] == KUDOS_PLUGIN_SOURCE ? (void *)lib->desc.collect
-		                                                       : (void *)lib->desc.consume);
+		void *callback = want_kind[i] == KUDOS_PLUGIN_SOURCE   ? (void *)lib->desc.collect
+		                 : want_kind[i] == KUDOS_PLUGIN_OUTPUT ? (void *)lib->desc.consume
+		                                                       : (void *)lib->desc.filter;
+		cr_assert_not_null(callback, "%s: its kind's callback is missing", names[i]);
 		kudos_plugin_close(lib);
 		free(path);
 	}
@@ -240,6 +258,13 @@ static int nop_collect(const struct kudos_host *h, struct kudos_instance *s, voi
 
 static int nop_consume(const struct kudos_host *h, struct kudos_instance *s, void *c,
                        const struct kudos_item *it)
+{
+	(void)h, (void)s, (void)c, (void)it;
+	return KUDOS_OK;
+}
+
+static int nop_filter(const struct kudos_host *h, struct kudos_instance *s, void *c,
+                      const struct kudos_item *it)
 {
 	(void)h, (void)s, (void)c, (void)it;
 	return KUDOS_OK;
@@ -276,7 +301,11 @@ Test(loader_validate, inline_descriptors)
 
 	d = base_source();
 	d.kind = KUDOS_PLUGIN_FILTER;
-	expect_invalid(&d, "filter plugins are not supported");
+	expect_invalid(&d, "a filter plugin must have a filter callback");
+	d.filter = nop_filter;
+	cr_assert_eq(kudos_plugin_validate(&d, "/x/inline.so", &err), 0, "%s", err.msg);
+	d.collect = NULL; /* a filter needs no collect */
+	cr_assert_eq(kudos_plugin_validate(&d, "/x/inline.so", &err), 0, "%s", err.msg);
 	d.kind = 7;
 	expect_invalid(&d, "unknown plugin kind 7");
 

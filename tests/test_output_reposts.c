@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "store.h"
 
 struct env {
 	char *dir, *job;
@@ -26,21 +28,31 @@ struct env {
 	"{\"plugin\": \"csv\", \"path\": \"data.csv\", \"consent_column\": \"ok\", "         \
 	"\"consent_scopes\": [\"social\"]}"
 
-static struct env make(const char *csv, const char *more_sources, const char *keys)
+#define APPROVE_GRANTED                                                                     \
+	"{\"auto_approve\": [{\"name\": \"granted\", \"all\": {\"rights\": \"granted\"}}]}"
+
+/* A job of the CSV source (plus `more_sources`), the curation rules
+ * `curation` and one reposts output with `keys`. */
+static struct env make_with(const char *csv, const char *more_sources, const char *keys,
+                            const char *curation)
 {
 	struct env e = {kt_tmpdir(), NULL};
 	char *data = kt_path(e.dir, "data.csv"), *text = NULL;
 	kt_write(data, csv);
 	cr_assert(asprintf(&text,
 	                   "{\"name\": \"t\", \"store\": \"k.db\", \"sources\": [" CSV_SOURCE "%s], "
-	                   "\"curation\": {\"auto_approve\": [{\"name\": \"granted\", \"all\": "
-	                   "{\"rights\": \"granted\"}}]}, \"outputs\": [{\"plugin\": \"reposts\", "
+	                   "\"curation\": %s, \"outputs\": [{\"plugin\": \"reposts\", "
 	                   "\"dir\": \"out\", %s}]}",
-	                   more_sources ? more_sources : "", keys) > 0);
+	                   more_sources ? more_sources : "", curation, keys) > 0);
 	e.job = kt_job(e.dir, text);
 	free(text);
 	free(data);
 	return e;
+}
+
+static struct env make(const char *csv, const char *more_sources, const char *keys)
+{
+	return make_with(csv, more_sources, keys, APPROVE_GRANTED);
 }
 
 static char *run(struct env *e)
@@ -213,9 +225,7 @@ Test(reposts, new_york_spring_forward_and_us_dates)
 	done(&e);
 }
 
-/* The gate hands an output only items whose window holds the run's clock,
- * so a grant starting in the future never reaches the plan (see the
- * report); a grant ending inside the schedule is checked at each slot. */
+/* A grant ending inside the schedule is checked at each slot. */
 Test(reposts, a_grant_window_that_ends_mid_schedule_is_kept)
 {
 	/* a without consent: granted below, until 2030-01-03 */
@@ -244,6 +254,39 @@ Test(reposts, a_grant_window_that_ends_mid_schedule_is_kept)
 	}
 	cr_expect_gt(a, 0, "a is planned while its grant lasts");
 	cr_expect_geq(after, 4, "the days after a's grant are filled by others");
+	cJSON_Delete(doc);
+	done(&e);
+}
+
+/* A grant that starts after today (and after the schedule's start) reaches
+ * the plan: the gate hands reposts what passes somewhere in its span, and
+ * judges every slot at its own time. */
+Test(reposts, a_grant_window_that_starts_mid_schedule_is_planned_from_its_start)
+{
+	struct env e = make("id,text,author_name,ok\n"
+	                    "a,From the fifth on.,Ann Alder,\n"
+	                    "b,Open grant one.,Ben Brook,yes\n"
+	                    "c,Open grant two.,Cy Cole,yes\n",
+	                    NULL,
+	                    "\"platforms\": [\"x\"], \"start\": \"2030-01-01\", \"days\": 8, "
+	                    "\"slots\": [\"10:00\"], \"repeat_after_days\": 1");
+	collect(&e);
+	grant(&e, "csv:a", "--from", "2030-01-05");
+	free(run(&e));
+	cJSON *doc = schedule(&e);
+	const char *first = NULL;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		if (strcmp(s(p, "item"), "csv:a"))
+			continue;
+		cr_expect(strcmp(s(p, "utc"), "2030-01-05") > 0,
+		          "a's grant starts 2030-01-05, yet it is planned at %s", s(p, "utc"));
+		if (!first)
+			first = s(p, "utc");
+	}
+	cr_assert(first, "a, granted from a day still ahead, is planned");
+	cr_expect_str_eq(first, "2030-01-05T10:00:00Z", "from the first slot its grant covers");
 	cJSON_Delete(doc);
 	done(&e);
 }
@@ -336,6 +379,7 @@ Test(reposts, the_jobs_mistakes_are_refused_by_name)
 	refused("\"csv_format\": \"excel\"", "\"csv_format\" is \"excel\"");
 	refused("\"days\": 0", "\"days\" is 0");
 	refused("\"fallback\": \"shorten\"", "\"fallback\" is \"shorten\"");
+	refused("\"order\": \"random\"", "\"order\" is \"random\": use \"newest_approved\"");
 }
 
 Test(reposts, a_dry_run_writes_and_keeps_nothing)
@@ -425,5 +469,165 @@ Test(reposts, a_quote_too_long_for_a_platform_is_skipped_there_and_reported)
 	cr_expect(strstr(err, "x: 1 item left out"), "and on the terminal:\n%s", err);
 	cJSON_Delete(doc);
 	free(err);
+	done(&e);
+}
+
+/* ---- the order of approval ------------------------------------------------ */
+
+/* Four items created a, b, c, d (oldest first), rated 3, 4, 5, 4, and
+ * approved in the order c, a, d, b (an hour apart, in the store's audit
+ * trail): one post a day on X, each item once, shows the job's order. */
+static char *planned_order(const char *order)
+{
+	char keys[256];
+	snprintf(keys, sizeof keys,
+	         "\"platforms\": [\"x\"], \"start\": \"2030-01-01\", \"days\": 4, "
+	         "\"slots\": [\"10:00\"], \"repeat_after_days\": 0%s%s%s",
+	         order ? ", \"order\": \"" : "", order ? order : "", order ? "\"" : "");
+	struct env e = make_with("id,text,author_name,rating,created_at,ok\n"
+	                         "a,Item a.,Ann Alder,3,2023-06-01,yes\n"
+	                         "b,Item b.,Ben Brook,4,2023-06-02,yes\n"
+	                         "c,Item c.,Cy Cole,5,2023-06-03,yes\n"
+	                         "d,Item d.,Di Dale,4,2023-06-04,yes\n",
+	                         NULL, keys, "{}");
+	collect(&e);
+	struct kudos_store *st = NULL;
+	struct kudos_error err = {0};
+	char *db = kt_path(e.dir, "k.db");
+	cr_assert(sodium_init() >= 0);
+	cr_assert_eq(kudos_store_open(db, &st, &err), 0, "%s", err.msg);
+	const char *approve[] = {"csv:c", "csv:a", "csv:d", "csv:b"};
+	for (int i = 0; i < 4; i++) {
+		int changed = 0;
+		cr_assert_eq(kudos_store_begin(st, &err), 0);
+		cr_assert_eq(kudos_store_set_curation(st, approve[i], "approved", "test", NULL,
+		                                      1700000000 + 3600 * i, &changed, &err), 0,
+		             "%s", err.msg);
+		cr_assert_eq(kudos_store_commit(st, &err), 0);
+		cr_assert(changed);
+	}
+	kudos_store_close(st);
+	free(db);
+	struct kt_run r = kt_kudos(e.dir, "render", e.job, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "order %s: %s%s", order ? order : "(default)", r.out, r.err);
+	kt_run_free(&r);
+	cJSON *doc = schedule(&e);
+	char got[64] = "";
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		size_t n = strlen(got);
+		snprintf(got + n, sizeof got - n, "%s%s", n ? " " : "", s(p, "item") + 4);
+	}
+	cr_expect_str_eq(s(doc, "order"), order ? order : "newest_approved",
+	                 "schedule.json says which order it used");
+	cJSON_Delete(doc);
+	done(&e);
+	return strdup(got);
+}
+
+Test(reposts, newest_approvals_go_first_unless_the_job_orders_otherwise)
+{
+	static const struct {
+		const char *order, *want;
+	} o[] = {
+		{NULL, "b d a c"},               /* newest_approved, the default */
+		{"newest_approved", "b d a c"},
+		{"oldest_approved", "c a d b"},
+		{"highest_rated", "c b d a"},    /* 5, then the 4s by newest approval */
+		{"newest_created", "d c b a"},
+	};
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
+		char *got = planned_order(o[i].order);
+		cr_expect_str_eq(got, o[i].want, "order %s: planned %s, expected %s",
+		                 o[i].order ? o[i].order : "(default)", got, o[i].want);
+		free(got);
+	}
+}
+
+/* ---- credit per network --------------------------------------------------- */
+
+/* The credit line of `item`'s post on `platform` ("— " up to the line's
+ * end), into buf; NULL when the item has no post there. */
+static const char *credit_on(const cJSON *doc, const char *item, const char *platform,
+                             char *buf, size_t n)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		if (strcmp(s(p, "item"), item) || strcmp(s(p, "platform"), platform))
+			continue;
+		const char *c = strstr(s(p, "text"), "\xE2\x80\x94 ");
+		cr_assert(c, "no credit line in %s", s(p, "text"));
+		c += 4;
+		snprintf(buf, n, "%.*s", (int)strcspn(c, "\n"), c);
+		return buf;
+	}
+	return NULL;
+}
+
+/* An @-mention is a name on one network only; on another it tags a
+ * stranger.  Alice (Mastodon) and Kim (X) asked for credit by handle, Dan
+ * (Mastodon, handle without an instance) and Jane (X) for their name. */
+Test(reposts, a_handle_is_mentioned_only_on_its_own_network)
+{
+	char *so = NULL;
+	if (access(KT_PLUGINS "/source-mastodon.so", R_OK) != 0 ||
+	    access(KT_PLUGINS "/source-x.so", R_OK) != 0) {
+		cr_log_warn("%s: source-mastodon.so or source-x.so is not built: credit across "
+		            "networks cannot be checked", KT_PLUGINS);
+		cr_skip_test("no mastodon or x source plugin");
+	}
+	cr_assert(asprintf(&so, ", {\"plugin\": \"mastodon\", \"path\": \"%s\"}, "
+	                        "{\"plugin\": \"x\", \"path\": \"%s\"}",
+	                   KT_SRC "/tests/fixtures/reposts/credit/mastodon",
+	                   KT_SRC "/tests/fixtures/reposts/credit/x") > 0);
+	struct env e = make("id,text,author_name,ok\n", so,
+	                    "\"platforms\": [\"x\", \"mastodon\", \"bluesky\"], \"start\": "
+	                    "\"2030-01-01\", \"days\": 4, \"slots\": [\"10:00\"], "
+	                    "\"repeat_after_days\": 0");
+	collect(&e);
+	static const struct {
+		const char *id, *credit, *x, *mastodon, *bluesky;
+	} c[] = {
+		{"mastodon:120000000000000001", "handle", "alice@example.social on Mastodon",
+		 "@alice@example.social", "alice@example.social on Mastodon"},
+		{"mastodon:120000000000000002", "full", "Dan Doe", "Dan Doe", "Dan Doe"},
+		{"x:1790000000000000001", "full", "Jane Xu (@jane_x)", "Jane Xu", "Jane Xu"},
+		{"x:1790000000000000002", "handle", "@kim_x", "kim_x on X", "kim_x on X"},
+	};
+	for (size_t i = 0; i < 4; i++) {
+		struct kt_run r = kt_kudos(e.dir, "grant", c[i].id, "--scope", "social", "--evidence",
+		                           "yes, by direct message", "--credit", c[i].credit,
+		                           "--store", "k.db", NULL);
+		cr_assert_eq(r.status, 0, "grant %s: %s", c[i].id, r.err);
+		kt_run_free(&r);
+	}
+	free(run(&e));
+	cJSON *doc = schedule(&e);
+	for (size_t i = 0; i < 4; i++) {
+		const char *names[] = {"x", "mastodon", "bluesky"};
+		const char *want[] = {c[i].x, c[i].mastodon, c[i].bluesky};
+		for (int k = 0; k < 3; k++) {
+			char buf[128];
+			const char *got = credit_on(doc, c[i].id, names[k], buf, sizeof buf);
+			cr_expect(got, "%s has no post on %s", c[i].id, names[k]);
+			if (got)
+				cr_expect_str_eq(got, want[k], "%s on %s", c[i].id, names[k]);
+		}
+	}
+	/* and nowhere a mention of a handle from another network */
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "posts"))
+	{
+		const char *t = s(p, "text"), *pl = s(p, "platform"), *item = s(p, "item");
+		if (!strncmp(item, pl, strlen(pl)) && item[strlen(pl)] == ':')
+			continue; /* its own network */
+		for (const char *at = strchr(t, '@'); at; at = strchr(at + 1, '@'))
+			cr_expect(at > t && !strchr(" \n(", at[-1]),
+			          "%s on %s mentions someone: %s", item, pl, t);
+	}
+	cJSON_Delete(doc);
+	free(so);
 	done(&e);
 }

@@ -186,6 +186,9 @@ Test(reposts_stability, slots_stay_put_across_runs_while_items_come_and_go)
 	char *td = NULL, *tdp = kt_path(dir, "takedown-report.json");
 	td = kt_read(tdp);
 	cr_expect(td && strstr(td, "csv:b"), "the takedown report names b:\n%s", td ? td : "");
+	cr_expect(td && strstr(td, "/out/schedule.json\"") && strstr(td, "/out/schedule.ics\"") &&
+	          strstr(td, "/out/schedule-x.csv\"") && strstr(td, "/out/schedule-bluesky.csv\""),
+	          "and every file that quoted it:\n%s", td ? td : "");
 	free(td);
 	free(tdp);
 
@@ -239,6 +242,65 @@ Test(reposts_stability, slots_stay_put_across_runs_while_items_come_and_go)
 	free(csv4);
 	free(c4);
 	free(cics4);
+	kt_rmtree(dir);
+	free(dir);
+	free(job);
+}
+
+/* A grant shortened after the plan was made (revoked, then granted again
+ * until a day inside the schedule): the posts after its end are cancelled
+ * with the reason, the ones before it stay where they were. */
+Test(reposts_stability, a_grant_that_now_ends_sooner_cancels_the_posts_after_its_end)
+{
+	static struct plan one, two;
+	dir = kt_tmpdir();
+	job = kt_job(dir,
+	             "{\"name\": \"expiry\", \"store\": \"k.db\", \"sources\": [{\"plugin\": \"csv\", "
+	             "\"path\": \"data.csv\", \"consent_column\": \"ok\", \"consent_scopes\": "
+	             "[\"social\"]}], \"curation\": {\"auto_approve\": [{\"name\": \"granted\", "
+	             "\"all\": {\"rights\": \"granted\"}}]}, \"outputs\": [{\"plugin\": \"reposts\", "
+	             "\"dir\": \"out\", \"platforms\": [\"x\"], \"start\": \"2030-02-01\", "
+	             "\"days\": 6, \"slots\": [\"09:00\"], \"repeat_after_days\": 2}]}");
+	write_rows(rows_abc);
+	run(&one);
+	int before = 0, after = 0;
+	for (int i = 0; i < one.n; i++)
+		if (!strcmp(one.posts[i].item, "csv:a")) {
+			before += strcmp(one.posts[i].utc, "2030-02-03") < 0;
+			after += strcmp(one.posts[i].utc, "2030-02-04") > 0;
+		}
+	cr_assert(before && after, "a is planned before and after the 4th (%d, %d)", before,
+	          after);
+
+	kudos("revoke", "csv:a", "--reason", "wants a shorter window");
+	struct kt_run r = kt_kudos(dir, "grant", "csv:a", "--scope", "social", "--until",
+	                           "2030-02-03", "--evidence", "new terms, by e-mail", "--store",
+	                           "k.db", NULL);
+	cr_assert_eq(r.status, 0, "grant: %s", r.err);
+	kt_run_free(&r);
+	run(&two);
+	char *csv = read_out("cancelled.csv");
+	for (int i = 0; i < one.n; i++) {
+		const struct post *p = &one.posts[i];
+		if (strcmp(p->item, "csv:a")) {
+			cr_expect(find(&two, p->id), "%s (%s) was not kept", p->id, p->item);
+			continue;
+		}
+		if (strcmp(p->utc, "2030-02-04") < 0) {
+			cr_expect(find(&two, p->id), "a's post %s, inside the grant, was not kept", p->id);
+		} else {
+			cr_expect(!find(&two, p->id), "a's post %s, after the grant, is still planned",
+			          p->id);
+			cancelled_everywhere(&two, p->id, 1);
+			cr_expect(strstr(csv, "the grant ends 2030-02-04T00:00:00Z, before this slot"),
+			          "cancelled.csv gives the reason:\n%s", csv);
+		}
+	}
+	for (int i = 0; i < two.n; i++)
+		if (!strcmp(two.posts[i].item, "csv:a"))
+			cr_expect(strcmp(two.posts[i].utc, "2030-02-04") < 0, "a planned at %s",
+			          two.posts[i].utc);
+	free(csv);
 	kt_rmtree(dir);
 	free(dir);
 	free(job);

@@ -78,6 +78,35 @@ Test(rules, each_condition)
 	KT_ASSERT_NO_LEAKS();
 }
 
+/* What filter plugins set: tags (any of the listed) and scores (every
+ * named one, at least its value; a missing score never matches). */
+Test(rules, filter_tags_and_scores)
+{
+	struct kudos_item *it = item("Guter Kaffee");
+	cr_assert_not(matches(ALL("\"tags\": [\"lang:de\"]"), it, 0), "no filter ran yet");
+	cr_assert_not(matches(ALL("\"min_score\": {\"language.confidence\": 0}"), it, 0));
+	cr_assert_eq(kudos_item_set_filter_results(
+	                     it, "{\"language\": {\"tags\": [\"lang:de\", \"script:Latn\"],"
+	                         " \"scores\": {\"confidence\": 0.83}},"
+	                         " \"spam\": {\"tags\": [\"lang:de\"], \"scores\": {\"p\": 0.1}}}"),
+	             KUDOS_OK);
+	cr_assert_eq(it->n_tags, 2, "tags from two filters, deduplicated");
+	cr_assert(matches(ALL("\"tags\": [\"spam\", \"lang:de\"]"), it, 0));
+	cr_assert_not(matches(ALL("\"tags\": [\"Lang:de\"]"), it, 0), "tags are exact");
+	cr_assert(matches(ALL("\"min_score\": {\"language.confidence\": 0.8}"), it, 0));
+	cr_assert_not(matches(ALL("\"min_score\": {\"language.confidence\": 0.9}"), it, 0));
+	cr_assert(matches(ALL("\"min_score\": {\"language.confidence\": 0.8, \"spam.p\": 0}"),
+	                  it, 0));
+	cr_assert_not(matches(ALL("\"min_score\": {\"language.confidence\": 0.8,"
+	                          " \"spam.q\": 0}"), it, 0), "spam.q is missing");
+	/* Set again: the old findings are gone. */
+	cr_assert_eq(kudos_item_set_filter_results(it, "{}"), KUDOS_OK);
+	cr_assert_eq(it->n_tags, 0);
+	cr_assert_not(matches(ALL("\"tags\": [\"lang:de\"]"), it, 0));
+	kudos_item_free(it);
+	KT_ASSERT_NO_LEAKS();
+}
+
 Test(rules, all_and_any)
 {
 	struct kudos_item *it = item("Good");
@@ -102,6 +131,11 @@ Test(rules, bad_rules_are_refused_with_what_to_write)
 		{ALL("\"languages\": \"en\""), "list of strings"},
 		{ALL("\"has_media\": 1"), "true or false"},
 		{ALL("\"rights\": \"maybe\""), "revoked"},
+		{ALL("\"tags\": []"), "list of strings"},
+		{ALL("\"min_score\": 0.5"), "language.confidence"},
+		{ALL("\"min_score\": {}"), "least values"},
+		{ALL("\"min_score\": {\"language.confidence\": \"high\"}"), "least values"},
+		{ALL("\"min_score\": {\"confidence\": 0.5}"), "<filter>.<name>"},
 		{"{\"all\": {\"min_rating\": 4}}", "name"},
 		{"{\"name\": \"r\", \"all\": {}, \"any\": {}}", "exactly one"},
 		{"{\"name\": \"r\", \"all\": {}}", "at least one"},
@@ -137,7 +171,7 @@ Test(rules, reject_first_and_humans_are_never_overruled)
 	                   "{\"min_rating\": 5}}]}}");
 	char *store = kt_path(dir, "k.db");
 	/* b is five stars but asks for a refund: the reject rule wins. */
-	struct kt_run r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	struct kt_run r = kt_kudos(dir, "run", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "approved 1 item by the job's rules, rejected 1"), "%s", r.out);
 	kt_run_free(&r);
@@ -162,7 +196,7 @@ Test(rules, reject_first_and_humans_are_never_overruled)
 	kt_run_free(&r);
 	r = kt_kudos(dir, "reject", "csv:a", "--store", store, NULL);
 	kt_run_free(&r);
-	r = kt_kudos(dir, "collect", job, "--plugin-path", KT_PLUGINS, NULL);
+	r = kt_kudos(dir, "curate", job, "--plugin-path", KT_PLUGINS, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kt_run_free(&r);
 	r = kt_kudos(dir, "list", "--json", "--store", store, NULL);

@@ -179,7 +179,8 @@ Test(sdk, installed_template_builds_out_of_tree_and_collects, .timeout = 300)
 	static const char *const installed[] = {
 		"usr/bin/kudos", "usr/include/kudos/plugin.h", "usr/lib/pkgconfig/kudos-plugin.pc",
 		"usr/lib/kudos/plugins/source-csv.so", "usr/share/kudos/template/Makefile",
-		"usr/share/kudos/template/source_example.c", "usr/share/kudos/template/README.md",
+		"usr/share/kudos/template/source_example.c",
+		"usr/share/kudos/template/filter_example.c", "usr/share/kudos/template/README.md",
 		"usr/share/kudos/template/example.txt", NULL};
 	for (size_t i = 0; installed[i]; i++) {
 		char *p = kt_path(root, installed[i]);
@@ -218,29 +219,34 @@ Test(sdk, installed_template_builds_out_of_tree_and_collects, .timeout = 300)
 	c = run(work, build, pc_env);
 	expect_ok(c);
 	cmd_free(&c);
-	char *so = kt_path(work, "example.so");
+	char *so = kt_path(work, "example.so"), *filter_so = kt_path(work, "example-filter.so");
 	cr_assert(exists(so), "make in the template folder did not build %s", so);
+	cr_assert(exists(filter_so), "make in the template folder did not build %s", filter_so);
 
 	/* 4. Hidden visibility: the only exported name is the entry point. */
-	const char *nm[] = {"nm", "-D", "--defined-only", so, NULL};
-	c = run(NULL, nm, NULL);
-	expect_ok(c);
-	int entry = 0;
-	char *save = NULL, *copy = strdup(c.out);
-	for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
-		const char *name = strrchr(ln, ' ');
-		name = name ? name + 1 : ln;
-		if (name[0] == '_')
-			continue;
-		if (strcmp(name, "kudos_plugin_entry") == 0 && strstr(ln, " T "))
-			entry = 1;
-		else
-			cr_assert_fail("example.so exports '%s' besides kudos_plugin_entry; "
-			               "nm -D --defined-only says:\n%s", ln, c.out);
+	const char *const built[] = {so, filter_so};
+	for (size_t b = 0; b < 2; b++) {
+		const char *nm[] = {"nm", "-D", "--defined-only", built[b], NULL};
+		c = run(NULL, nm, NULL);
+		expect_ok(c);
+		int entry = 0;
+		char *save = NULL, *copy = strdup(c.out);
+		for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+			const char *name = strrchr(ln, ' ');
+			name = name ? name + 1 : ln;
+			if (name[0] == '_')
+				continue;
+			if (strcmp(name, "kudos_plugin_entry") == 0 && strstr(ln, " T "))
+				entry = 1;
+			else
+				cr_assert_fail("%s exports '%s' besides kudos_plugin_entry; "
+				               "nm -D --defined-only says:\n%s", built[b], ln, c.out);
+		}
+		cr_assert(entry, "%s does not export kudos_plugin_entry; nm says:\n%s", built[b],
+		          c.out);
+		free(copy);
+		cmd_free(&c);
 	}
-	cr_assert(entry, "example.so does not export kudos_plugin_entry; nm says:\n%s", c.out);
-	free(copy);
-	cmd_free(&c);
 
 	/* 5. kudos accepts it: directly, and through the template's `make
 	 * check` with the installed kudos first on PATH. */
@@ -248,19 +254,28 @@ Test(sdk, installed_template_builds_out_of_tree_and_collects, .timeout = 300)
 	expect_kudos_ok(r, "plugin check");
 	cr_assert(strstr(r.out, "ok:"), "plugin check said:\n%s", r.out);
 	kt_run_free(&r);
+	r = kt_kudos(NULL, "plugin", "check", filter_so, NULL);
+	expect_kudos_ok(r, "plugin check");
+	cr_assert(strstr(r.out, "ok: kudos can load this filter plugin"), "plugin check said:\n%s",
+	          r.out);
+	kt_run_free(&r);
 	cr_assert(asprintf(&path_env, "PATH=%s/usr/bin:%s", root,
 	                   getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin") > 0);
 	const char *check_env[] = {pc_path, sysroot, path_env, NULL};
 	const char *check[] = {"make", "check", NULL};
 	c = run(work, check, check_env);
 	expect_ok(c);
-	cr_assert(strstr(c.out, "ok: kudos can load this source plugin"),
+	cr_assert(strstr(c.out, "ok: kudos can load this source plugin") &&
+	                  strstr(c.out, "ok: kudos can load this filter plugin"),
 	          "make check said:\n%s", c.out);
 	cmd_free(&c);
 
-	/* 6. A job that uses it collects the sample file's lines. */
+	/* 6. A job that uses both collects the sample file's lines and
+	 * filters them. */
 	char *job = kt_job(work, "{\"name\": \"sdk\", \"sources\": "
-	                         "[{\"plugin\": \"example\", \"path\": \"example.txt\"}]}");
+	                         "[{\"plugin\": \"example\", \"path\": \"example.txt\"}],"
+	                         " \"filters\": [{\"plugin\": \"example-filter\","
+	                         "   \"words\": [\"brochure\"], \"default_language\": \"en\"}]}");
 	char *store = kt_path(tmp, "k.db");
 	r = kt_kudos(NULL, "run", job, "--plugin-path", work, "--store", store, NULL);
 	expect_kudos_ok(r, "run");
@@ -283,6 +298,18 @@ Test(sdk, installed_template_builds_out_of_tree_and_collects, .timeout = 300)
 	const cJSON *rating = cJSON_GetObjectItemCaseSensitive(ada, "rating");
 	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rating, "value")), 5);
 	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rating, "scale")), 5);
+	/* The filter: the flag, the language it filled in, its score. */
+	int promotional = 0;
+	const cJSON *fl;
+	cJSON_ArrayForEach(fl, cJSON_GetObjectItemCaseSensitive(ada, "flags"))
+		promotional |= cJSON_IsString(fl) && strcmp(fl->valuestring, "promotional") == 0;
+	cr_assert(promotional, "Ada's line is not flagged promotional: %s", r.out);
+	cr_assert_str_eq(str_at(ada, "language", NULL), "en");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ada, "language_guessed")));
+	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(ada, "scores"), "example-filter.caps");
+	cr_assert(cJSON_IsNumber(caps) && caps->valuedouble > 0 && caps->valuedouble < 0.2,
+	          "caps score of Ada's line: %s", r.out);
 
 	const cJSON *grace = item_by_id(list, "example:line-3");
 	cr_assert(grace, "no item example:line-3 in:\n%s", r.out);
@@ -300,6 +327,7 @@ Test(sdk, installed_template_builds_out_of_tree_and_collects, .timeout = 300)
 	free(job);
 	free(store);
 	free(so);
+	free(filter_so);
 	free(path_env);
 	free(sysroot);
 	free(pc_path);

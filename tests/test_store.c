@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "leakcheck.h"
+#include "instance.h"
 #include "item.h"
 #include "store.h"
 
@@ -86,7 +87,7 @@ static void sql_exec(const char *sql)
 
 Test(store, schema_is_versioned_and_in_wal_mode)
 {
-	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
@@ -104,17 +105,47 @@ Test(store, schema_is_versioned_and_in_wal_mode)
 	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
 }
 
-Test(store, a_store_of_the_first_schema_gains_excerpts_and_keeps_its_items)
+/* A store kudos wrote before filter plugins existed (schema 1) gains their
+ * columns on open and keeps its items. */
+Test(store, schema_1_store_migrates_to_filter_results)
 {
 	struct kudos_item *it = make_item("1", "Great");
 	upsert(it);
 	kudos_item_free(it);
 	kudos_store_close(store);
 	store = NULL;
-	/* The schema as the first release left it. */
-	sql_exec("DROP TABLE excerpts; PRAGMA user_version = 1;");
+	sql_exec("ALTER TABLE items DROP COLUMN filter_results;"
+	         "ALTER TABLE items DROP COLUMN language_guess;"
+	         "ALTER TABLE items DROP COLUMN filter_hash;"
+	         "ALTER TABLE items DROP COLUMN filter_setup;"
+	         "DROP TABLE excerpts;"
+	         "PRAGMA user_version = 1;");
+	cr_assert_eq(sql_int("SELECT count(*) FROM pragma_table_info('items')"
+	                     " WHERE name = 'filter_results'"), 0);
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
-	cr_assert_eq(sql_int("PRAGMA user_version"), 2);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+	cr_assert_eq(sql_int("SELECT count(*) FROM items WHERE filter_results = '{}'"
+	                     " AND language_guess IS NULL AND filter_setup IS NULL"), 1);
+	struct kudos_item *back = NULL;
+	cr_assert_eq(kudos_store_get(store, "csv:1", &back, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(back->field[KUDOS_FIELD_TEXT], "Great");
+	cr_assert_eq(back->n_tags, 0);
+	cr_assert_eq(back->language_guessed, 0);
+	kudos_item_free(back);
+}
+
+/* A store of schema 2 (before excerpts) gains their table and keeps its
+ * items. */
+Test(store, a_store_before_excerpts_gains_them_and_keeps_its_items)
+{
+	struct kudos_item *it = make_item("1", "Great");
+	upsert(it);
+	kudos_item_free(it);
+	kudos_store_close(store);
+	store = NULL;
+	sql_exec("DROP TABLE excerpts; PRAGMA user_version = 2;");
+	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
 	cr_assert_eq(sql_int("SELECT count(*) FROM excerpts"), 0);
 	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
 }
@@ -364,4 +395,49 @@ Test(store, cursors_round_trip_per_source)
 	free(v);
 	cr_assert_eq(kudos_store_cursor_get(store, "job/sources[1]", "since", &v, &err), 0);
 	cr_assert_null(v);
+}
+
+static int64_t approved_at(const char *id, int *has)
+{
+	struct kudos_item *it = NULL;
+	int64_t t = -1;
+	cr_assert_eq(kudos_store_get(store, id, &it, &err), 0, "%s", err.msg);
+	*has = kudos_host_table.item_get_time(it, KUDOS_TIME_APPROVED, &t);
+	cr_expect_eq(*has, it->has_approved_at, "the host reads what the store loaded");
+	kudos_item_free(it);
+	return t;
+}
+
+static void curate(const char *id, const char *state, int64_t at)
+{
+	int changed;
+	cr_assert_eq(kudos_store_begin(store, &err), 0);
+	cr_assert_eq(kudos_store_set_curation(store, id, state, "test", NULL, at, &changed, &err), 0,
+	             "%s", err.msg);
+	cr_assert_eq(kudos_store_commit(store, &err), 0);
+}
+
+/* KUDOS_TIME_APPROVED: when the curation last became approved, from the
+ * audit trail, and only while it is approved. */
+Test(store, the_approval_time_is_the_latest_approval_while_approved)
+{
+	struct kudos_item *it = make_item("1", "Great");
+	upsert(it);
+	int has;
+	approved_at("csv:1", &has);
+	cr_expect_eq(has, 0, "a new item has no approval time");
+	curate("csv:1", "approved", 1700001000);
+	cr_expect_eq(approved_at("csv:1", &has), 1700001000);
+	cr_expect_eq(has, 1);
+	curate("csv:1", "approved", 1700002000); /* no change: no new approval */
+	cr_expect_eq(approved_at("csv:1", &has), 1700001000);
+	curate("csv:1", "rejected", 1700003000);
+	approved_at("csv:1", &has);
+	cr_expect_eq(has, 0, "a rejected item has no approval time");
+	curate("csv:1", "approved", 1700004000);
+	cr_expect_eq(approved_at("csv:1", &has), 1700004000, "approved again: the new time");
+	/* read-only for sources */
+	cr_expect_eq(kudos_host_table.item_set_time(it, KUDOS_TIME_APPROVED, 1700005000),
+	             KUDOS_EINVAL);
+	kudos_item_free(it);
 }

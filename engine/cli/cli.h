@@ -83,6 +83,7 @@ int cli_run_time(int64_t *out, struct kudos_error *err);
 /* Commands. */
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_collect(struct cli *c, int argc, char **argv);
+int cmd_curate(struct cli *c, int argc, char **argv);
 int cmd_render(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
@@ -99,5 +100,6 @@ int cmd_optout(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_review(struct cli *c, int argc, char **argv);
 
 #endif

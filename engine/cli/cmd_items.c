@@ -11,7 +11,7 @@
 #include "cli.h"
 
 static const char list_help[] =
-	"usage: kudos list [--curation S] [--rights S] [--source S] [--json]\n"
+	"usage: kudos list [--curation S] [--rights S] [--source S] [--flag F] [--tag T] [--json]\n"
 	"\n"
 	"List the items in the store, newest first.\n"
 	"\n"
@@ -20,8 +20,10 @@ static const char list_help[] =
 	"                 replied, denied, stale, revoked)\n"
 	"  --source S     only items from source plugin S\n"
 	"  --flag F       only items flagged F (pii, blocked_word, negative, question,\n"
-	"                 incentivized, employee, duplicate, edited_upstream)\n"
+	"                 incentivized, employee, duplicate, edited_upstream, or a\n"
+	"                 flag a filter plugin raised)\n"
 	"  --flagged      only items with any flag\n"
+	"  --tag T        only items a filter plugin tagged T\n"
 	"  --needs-reply  negative or question-like items: customers waiting for an answer\n"
 	"  --json         a JSON array of item objects instead of a table\n"
 	"  --store PATH   the store (default ./kudos.db)\n";
@@ -114,6 +116,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		{"source", &q.source, NULL},     {"json", NULL, &l.json},
 		{"flag", &q.flag, NULL},         {"flagged", NULL, &q.flagged},
 		{"needs-reply", NULL, &q.needs_reply},
+		{"tag", &q.tag, NULL},
 		{0},
 	};
 	struct kudos_error err = {0};
@@ -180,9 +183,19 @@ static void print_field(const char *label, const char *value)
 		printf("%-12s %s\n", label, value);
 }
 
+static void print_list(const char *label, const char *const *v, size_t n)
+{
+	if (n == 0)
+		return;
+	printf("%-12s ", label);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", v[i]);
+	printf("\n");
+}
+
 static void show_text(const struct kudos_item *it)
 {
-	char t[21], buf[64];
+	char t[21], buf[160];
 	const char *const *f = (const char *const *)it->field;
 	print_field("id", f[KUDOS_FIELD_ID]);
 	print_field("kind", f[KUDOS_FIELD_KIND]);
@@ -197,9 +210,20 @@ static void show_text(const struct kudos_item *it)
 		kudos_time_format(it->time[KUDOS_TIME_CREATED], t);
 		print_field("created", t);
 	}
-	print_field("language", f[KUDOS_FIELD_LANGUAGE]);
+	if (it->language_guessed) {
+		snprintf(buf, sizeof buf, "%s (guessed by a filter)", f[KUDOS_FIELD_LANGUAGE]);
+		print_field("language", buf);
+	} else {
+		print_field("language", f[KUDOS_FIELD_LANGUAGE]);
+	}
 	print_field("permalink", f[KUDOS_FIELD_PERMALINK]);
 	print_field("title", f[KUDOS_FIELD_TITLE]);
+	print_field("flags", it->flags);
+	print_list("tags", (const char *const *)it->tags, it->n_tags);
+	for (size_t i = 0; i < it->n_scores; i++) {
+		snprintf(buf, sizeof buf, "%s %g", it->scores[i].name, it->scores[i].value);
+		print_field(i ? "" : "scores", buf);
+	}
 	print_field("curation", f[KUDOS_FIELD_CURATION]);
 	print_field("rights", f[KUDOS_FIELD_RIGHTS]);
 	if (it->has_grant) {
@@ -448,15 +472,29 @@ static int export_csv_row(void *ud, struct kudos_item *it)
 	}
 	if (it->has_time[KUDOS_TIME_CREATED])
 		kudos_time_format(it->time[KUDOS_TIME_CREATED], created);
+	/* Tags hold no commas (the host refuses them): "a,b" is one cell. */
+	size_t len = 1;
+	for (size_t i = 0; i < it->n_tags; i++)
+		len += strlen(it->tags[i]) + 1;
+	char *tags = calloc(1, len);
+	if (!tags)
+		return 1;
+	for (size_t i = 0; i < it->n_tags; i++) {
+		if (i)
+			strcat(tags, ",");
+		strcat(tags, it->tags[i]);
+	}
 	const char *const *f = (const char *const *)it->field;
 	const char *row[] = {f[KUDOS_FIELD_ID], f[KUDOS_FIELD_SOURCE], f[KUDOS_FIELD_KIND],
 	                     f[KUDOS_FIELD_AUTHOR_NAME], f[KUDOS_FIELD_AUTHOR_HANDLE],
 	                     f[KUDOS_FIELD_TEXT], rating, scale, created,
 	                     f[KUDOS_FIELD_PERMALINK], f[KUDOS_FIELD_CURATION],
-	                     f[KUDOS_FIELD_RIGHTS], f[KUDOS_FIELD_SCOPES]};
+	                     f[KUDOS_FIELD_RIGHTS], f[KUDOS_FIELD_SCOPES],
+	                     f[KUDOS_FIELD_LANGUAGE], it->flags, tags};
 	size_t n = sizeof row / sizeof row[0];
 	for (size_t i = 0; i < n; i++)
 		csv_field(row[i], i + 1 == n);
+	free(tags);
 	return 0;
 }
 
@@ -498,9 +536,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		static const char *const head[] = {"id", "source", "kind", "author_name",
 		                                   "author_handle", "text", "rating", "rating_scale",
 		                                   "created_at", "permalink", "curation", "rights",
-		                                   "scopes"};
-		for (size_t i = 0; i < 13; i++)
-			csv_field(head[i], i == 12);
+		                                   "scopes", "language", "flags", "tags"};
+		size_t n = sizeof head / sizeof head[0];
+		for (size_t i = 0; i < n; i++)
+			csv_field(head[i], i + 1 == n);
 	} else if (!(arr = cJSON_CreateArray())) {
 		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
 		goto fail;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -16,8 +17,9 @@ enum { STEP_COLLECT = 1, STEP_CURATE = 2, STEP_RENDER = 4 };
 static const char run_help[] =
 	"usage: kudos run JOB.json [--dry-run] [--jobs N]\n"
 	"\n"
-	"Collect from every source of the job, apply its curation rules, and\n"
-	"render every output through the render gate.\n"
+	"Collect from every source of the job, run its filters over new and\n"
+	"changed items, apply its curation rules, and render every output\n"
+	"through the render gate.\n"
 	"\n"
 	"  --dry-run           do everything, then save nothing and write no file\n"
 	"  --jobs N            render on at most N threads (default: every core)\n"
@@ -28,8 +30,18 @@ static const char run_help[] =
 static const char collect_help[] =
 	"usage: kudos collect JOB.json\n"
 	"\n"
-	"Collect from every source of the job into the store, then apply the\n"
-	"job's curation rules.  Outputs are not rendered.  Options as for `kudos run`.\n";
+	"Collect from every source of the job into the store.  Nothing is\n"
+	"curated or rendered: `kudos curate` or `kudos run` does that.  Options as\n"
+	"for `kudos run`.\n";
+
+static const char curate_help[] =
+	"usage: kudos curate JOB.json\n"
+	"\n"
+	"Curate what the store holds from the job's sources: run its filters\n"
+	"over new and changed items, flag (PII, blocked words, duplicates,\n"
+	"negative, ...), then apply the job's curation rules; writes\n"
+	"replies.csv beside the job.  Nothing is collected or rendered.\n"
+	"Options as for `kudos run`.\n";
 
 static const char render_help[] =
 	"usage: kudos render JOB.json [--jobs N]\n"
@@ -50,7 +62,7 @@ static const char *shown_path(const char *abs, char *buf, size_t size)
 }
 
 static void summary(const struct cli *c, int steps, const struct kudos_run_report *r,
-                    int dry_run)
+                    size_t n_filters, int dry_run)
 {
 	if (c->verbosity == 0)
 		return;
@@ -68,6 +80,9 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 	if (r->stale)
 		printf("%ld request%s went unanswered too long (now `stale`)\n", r->stale,
 		       r->stale == 1 ? "" : "s");
+	if ((steps & STEP_CURATE) && n_filters)
+		printf("filters looked at %ld new or changed item%s\n", r->filtered,
+		       r->filtered == 1 ? "" : "s");
 	if (steps & STEP_CURATE) {
 		printf("approved %ld item%s by the job's rules", r->approved,
 		       r->approved == 1 ? "" : "s");
@@ -224,6 +239,13 @@ done:
 	return rc;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int run_steps(struct cli *c, int argc, char **argv, int steps, const char *help)
 {
 	int dry_run = 0;
@@ -267,25 +289,36 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if (cli_run_time(&opts.run_time, &err) || kudos_job_load(c->args[0], &job, &err) ||
 	    cli_scan_plugins(c, &reg, &err) ||
 	    kudos_run_check(&job, &reg, (steps & STEP_RENDER) != 0, &err) ||
+	    ((steps & STEP_CURATE) && kudos_run_check_filters(&job, &reg, &err)) ||
 	    cli_open_store(c, job.store, 0, &store, &err))
 		goto fail;
 	/* A dry run does the real work inside one transaction and then
 	 * rolls it back; each step's own transaction nests inside it. */
 	if (dry_run && kudos_store_begin(store, &err))
 		goto fail;
+	double t0 = seconds_now();
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
+		goto fail;
+	double t1 = seconds_now();
+	if ((steps & STEP_CURATE) && kudos_run_filter(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && !dry_run &&
 	    write_replies(&job, store, &report.needs_reply, &err))
 		goto fail;
+	double t2 = seconds_now();
 	if ((steps & STEP_RENDER) && kudos_run_render(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_RENDER) && !dry_run &&
 	    write_takedown_report(&job, &report, opts.run_time, &err))
 		goto fail;
-	summary(c, steps, &report, dry_run);
+	double t3 = seconds_now();
+	summary(c, steps, &report, job.n_filters, dry_run);
+	/* -v: where the time went, per step (what a slow run asks first). */
+	if (c->verbosity >= 2)
+		fprintf(stderr, "kudos: time: collect %.3f s, curate %.3f s, render %.3f s\n",
+		        t1 - t0, t2 - t1, t3 - t2);
 	status = 0;
 	goto done;
 fail:
@@ -307,7 +340,12 @@ int cmd_run(struct cli *c, int argc, char **argv)
 
 int cmd_collect(struct cli *c, int argc, char **argv)
 {
-	return run_steps(c, argc, argv, STEP_COLLECT | STEP_CURATE, collect_help);
+	return run_steps(c, argc, argv, STEP_COLLECT, collect_help);
+}
+
+int cmd_curate(struct cli *c, int argc, char **argv)
+{
+	return run_steps(c, argc, argv, STEP_CURATE, curate_help);
 }
 
 int cmd_render(struct cli *c, int argc, char **argv)

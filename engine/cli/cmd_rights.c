@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../gate.h"
+#include "../request.h"
 #include "../rights.h"
 #include "../text.h"
 #include "../zone.h"
@@ -74,100 +75,6 @@ static int open_for(struct cli *c, const char *job_path, struct kudos_job *job,
 
 /* ---- request ------------------------------------------------------------- */
 
-static const char *const builtin_templates[] = {
-	"Hi {handle}! We loved what you said about {brand}. May we share your words on "
-	"our website and channels? Reply {hashtag} to say yes. Terms: {terms_url}",
-	"{handle}, thank you for the kind words! With your OK we would like to feature "
-	"them. Just reply {hashtag} (terms: {terms_url}).",
-	"Thanks so much, {handle}! Could {brand} quote you? If that is fine with you, reply "
-	"with {hashtag}. The details: {terms_url}",
-};
-
-/* Replace {name} placeholders from a small table; unknown ones stay. */
-static char *fill(const char *tmpl, const char *const vars[][2], size_t n)
-{
-	size_t cap = strlen(tmpl) * 2 + 256, len = 0;
-	char *out = malloc(cap);
-	if (!out)
-		return NULL;
-	for (const char *p = tmpl; *p;) {
-		const char *val = NULL;
-		size_t skip = 0;
-		for (size_t i = 0; *p == '{' && i < n; i++) {
-			size_t k = strlen(vars[i][0]);
-			if (!strncmp(p + 1, vars[i][0], k) && p[1 + k] == '}') {
-				val = vars[i][1];
-				skip = k + 2;
-			}
-		}
-		const char *piece = val ? val : p;
-		size_t plen = val ? strlen(val) : 1;
-		if (len + plen + 1 > cap) {
-			cap = (len + plen + 1) * 2;
-			char *grown = realloc(out, cap);
-			if (!grown) {
-				free(out);
-				return NULL;
-			}
-			out = grown;
-		}
-		memcpy(out + len, piece, plen);
-		len += plen;
-		p += val ? skip : 1;
-	}
-	out[len] = '\0';
-	return out;
-}
-
-/* The variants of the chosen template: the job's, or kudos's own
- * "default" when the job has none of that name. */
-static int variants(const struct kudos_job *job, const char *name, const char ***out,
-                    size_t *n, struct kudos_error *err)
-{
-	static const char *list[64];
-	const cJSON *t = job->templates ? cJSON_GetObjectItemCaseSensitive(job->templates, name)
-	                                : NULL, *e;
-	if (!t && strcmp(name, "default") == 0) {
-		*out = (const char **)builtin_templates;
-		*n = sizeof builtin_templates / sizeof builtin_templates[0];
-		return 0;
-	}
-	if (!t) {
-		char names[256] = "";
-		cJSON_ArrayForEach(e, job->templates)
-		{
-			strncat(names, ", ", sizeof names - strlen(names) - 1);
-			strncat(names, e->string, sizeof names - strlen(names) - 1);
-		}
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "no request template '%s'; there are: default (kudos's own)%s",
-		                  name, names);
-	}
-	size_t k = 0;
-	if (cJSON_IsString(t))
-		list[k++] = t->valuestring;
-	cJSON_ArrayForEach(e, t) if (k < 64) list[k++] = e->valuestring;
-	*out = list;
-	*n = k;
-	return 0;
-}
-
-/* A variant per item, stable across runs and spread across items. */
-static size_t pick(const char *id, size_t n)
-{
-	char hex[65];
-	kudos_sha256_hex(id, strlen(id), hex);
-	return (size_t)strtoul((char[9]){hex[0], hex[1], hex[2], hex[3], hex[4], hex[5], hex[6],
-	                                 hex[7], 0},
-	                       NULL, 16) % n;
-}
-
-static const char *brand_field(const struct kudos_job *job, const char *key)
-{
-	return job->brand ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(job->brand, key))
-	                  : NULL;
-}
-
 int cmd_request(struct cli *c, int argc, char **argv)
 {
 	const char *template_name = "default", *posted_as = NULL, *job_path = NULL, *actor = NULL;
@@ -179,8 +86,6 @@ int cmd_request(struct cli *c, int argc, char **argv)
 	struct kudos_error err = {0};
 	struct kudos_job job = {0};
 	struct kudos_store *store = NULL;
-	const char **vs = NULL;
-	size_t nv = 0;
 	char **messages = NULL;
 	int status = cli_parse(c, argc, argv, flags);
 	if (status)
@@ -194,7 +99,7 @@ int cmd_request(struct cli *c, int argc, char **argv)
 		return KUDOS_EXIT_INPUT;
 	}
 	if (open_for(c, job_path, &job, &store, &err) ||
-	    variants(&job, template_name, &vs, &nv, &err))
+	    kudos_request_template_check(&job, template_name, &err))
 		goto fail;
 	if (!(messages = calloc((size_t)c->n_args, sizeof *messages))) {
 		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
@@ -204,35 +109,8 @@ int cmd_request(struct cli *c, int argc, char **argv)
 	if (kudos_store_begin(store, &err))
 		goto fail;
 	for (int i = 0; i < c->n_args; i++) {
-		struct kudos_item *it = NULL;
-		if (kudos_store_get(store, c->args[i], &it, &err)) {
-			kudos_store_rollback(store);
-			goto fail;
-		}
-		const char *who = it->field[KUDOS_FIELD_AUTHOR_HANDLE]
-		                          ? it->field[KUDOS_FIELD_AUTHOR_HANDLE]
-		                  : it->field[KUDOS_FIELD_AUTHOR_NAME] ? it->field[KUDOS_FIELD_AUTHOR_NAME]
-		                                                       : "there";
-		const char *brand = brand_field(&job, "name"), *tag = job.rights.hashtag;
-		const char *terms = brand_field(&job, "terms_url");
-		const char *const vars[][2] = {
-			{"handle", who},
-			{"name", it->field[KUDOS_FIELD_AUTHOR_NAME] ? it->field[KUDOS_FIELD_AUTHOR_NAME] : who},
-			{"brand", brand ? brand : "us"},
-			{"hashtag", tag ? tag : "yes"},
-			{"terms_url", terms ? terms : "(ask us for our terms)"},
-			{"terms_version", brand_field(&job, "terms_version") ? brand_field(&job, "terms_version") : ""},
-			{"permalink", it->field[KUDOS_FIELD_PERMALINK] ? it->field[KUDOS_FIELD_PERMALINK] : ""},
-		};
-		messages[i] = fill(vs[pick(c->args[i], nv)], vars, sizeof vars / sizeof vars[0]);
-		kudos_item_free(it);
-		if (!messages[i]) {
-			kudos_store_rollback(store);
-			kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
-			goto fail;
-		}
-		if (kudos_rights_request(store, c->args[i], messages[i], template_name, posted_as,
-		                         cli_actor(actor), now, &err)) {
+		if (kudos_request_item(store, &job, c->args[i], template_name, posted_as,
+		                       cli_actor(actor), now, &messages[i], &err)) {
 			kudos_store_rollback(store);
 			goto fail;
 		}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define K 128          /* signature bins */
+#define K KUDOS_DUPES_BINS /* signature bins */
 #define BANDS 42       /* LSH bands ... */
 #define ROWS 3         /* ... of ROWS bins: BANDS * ROWS <= K */
 #define SHINGLE 9      /* code points per shingle */
@@ -25,13 +25,7 @@ struct kudos_dupes {
 	uint16_t *size;    /* shingles (saturating); 0: nothing to compare */
 	char **id;
 	size_t idbytes;
-	/* scratch for one text */
-	uint64_t *sh;
-	size_t shcap;
-	uint32_t *norm;
-	size_t normcap;
-	size_t *drop;      /* dropped source spans, pairs */
-	size_t ndrop, dropcap;
+	struct kudos_dupes_scratch scratch; /* for kudos_dupes_add_folded */
 };
 
 static uint64_t mix64(uint64_t h)
@@ -74,10 +68,16 @@ void kudos_dupes_free(struct kudos_dupes *d)
 	free(d->created);
 	free(d->size);
 	free(d->id);
-	free(d->sh);
-	free(d->norm);
-	free(d->drop);
+	kudos_dupes_scratch_release(&d->scratch);
 	free(d);
+}
+
+void kudos_dupes_scratch_release(struct kudos_dupes_scratch *s)
+{
+	free(s->sh);
+	free(s->norm);
+	free(s->drop);
+	memset(s, 0, sizeof *s);
 }
 
 size_t kudos_dupes_count(const struct kudos_dupes *d)
@@ -88,8 +88,9 @@ size_t kudos_dupes_count(const struct kudos_dupes *d)
 size_t kudos_dupes_memory(const struct kudos_dupes *d)
 {
 	size_t per = K + 2 * sizeof(uint32_t) + sizeof(int64_t) + sizeof(uint16_t) + sizeof(char *);
-	return sizeof *d + d->cap * per + d->idbytes + d->shcap * sizeof(uint64_t) +
-	       d->normcap * sizeof(uint32_t) + d->dropcap * sizeof(size_t);
+	const struct kudos_dupes_scratch *s = &d->scratch;
+	return sizeof *d + d->cap * per + d->idbytes + s->shcap * sizeof(uint64_t) +
+	       s->normcap * sizeof(uint32_t) + s->dropcap * sizeof(size_t);
 }
 
 /* ---- text to signature ------------------------------------------------ */
@@ -99,7 +100,7 @@ static int alnum_ascii(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int push_drop(struct kudos_dupes *d, size_t a, size_t b)
+static int push_drop(struct kudos_dupes_scratch *d, size_t a, size_t b)
 {
 	if (d->ndrop + 2 > d->dropcap) {
 		size_t cap = d->dropcap ? d->dropcap * 2 : 16;
@@ -115,7 +116,7 @@ static int push_drop(struct kudos_dupes *d, size_t a, size_t b)
 }
 
 /* Links and @mentions differ between platforms: they do not count. */
-static int find_drops(struct kudos_dupes *d, const char *s, size_t len)
+static int find_drops(struct kudos_dupes_scratch *d, const char *s, size_t len)
 {
 	d->ndrop = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -141,7 +142,7 @@ static int find_drops(struct kudos_dupes *d, const char *s, size_t len)
 	return 0;
 }
 
-static int dropped(const struct kudos_dupes *d, size_t at)
+static int dropped(const struct kudos_dupes_scratch *d, size_t at)
 {
 	for (size_t k = 0; k < d->ndrop; k += 2)
 		if (at >= d->drop[k] && at < d->drop[k + 1])
@@ -151,7 +152,7 @@ static int dropped(const struct kudos_dupes *d, size_t at)
 
 /* The folded, unpunctuated text of `f` into d->norm.  RETURN VALUE its
  * length, or (size_t)-1 when out of memory. */
-static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
+static size_t normalise(struct kudos_dupes_scratch *d, const struct kudos_fold *f)
 {
 	if (f->n + 1 > d->normcap) {
 		size_t cap = d->normcap ? d->normcap : 256;
@@ -182,7 +183,7 @@ static size_t normalise(struct kudos_dupes *d, const struct kudos_fold *f)
 
 /* Signature of the text folded in `f` into `sig`; RETURN VALUE the number of
  * shingles (0: nothing to compare), or -1 when out of memory. */
-static long signature(struct kudos_dupes *d, const char *text, size_t len,
+static long signature(struct kudos_dupes_scratch *d, const char *text, size_t len,
                       const struct kudos_fold *f, uint8_t sig[K])
 {
 	memset(sig, 0, K);
@@ -374,8 +375,18 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
 	return kudos_dupes_add_folded(d, id, text, len, scratch, created, index, err);
 }
 
-int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *text, size_t len,
-                           const struct kudos_fold *f, int64_t created, size_t *index,
+int kudos_dupes_sign(struct kudos_dupes_scratch *scratch, const char *text, size_t len,
+                     const struct kudos_fold *f, struct kudos_dupe_sig *out)
+{
+	long size = signature(scratch, text, len, f, out->bins);
+	if (size < 0)
+		return -1;
+	out->size = (uint16_t)size;
+	return 0;
+}
+
+int kudos_dupes_add_signed(struct kudos_dupes *d, const char *id, int64_t created,
+                           const struct kudos_dupe_sig *sig, size_t *index,
                            struct kudos_error *err)
 {
 	if (d->max_items && d->n >= d->max_items)
@@ -391,23 +402,29 @@ int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *te
 	char *copy = strdup(id);
 	if (!copy)
 		goto oom;
-	long size = signature(d, text, len, f, d->sig + x * K);
-	if (size < 0) {
-		free(copy);
-		goto oom;
-	}
+	memcpy(d->sig + x * K, sig->bins, K);
 	d->id[x] = copy;
 	d->idbytes += strlen(copy) + 1;
 	d->parent[x] = (uint32_t)x;
 	d->rep[x] = (uint32_t)x;
 	d->created[x] = created;
-	d->size[x] = (uint16_t)size;
+	d->size[x] = sig->size;
 	d->n++;
 	if (index)
 		*index = x;
 	return 0;
 oom:
 	return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+}
+
+int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *text, size_t len,
+                           const struct kudos_fold *f, int64_t created, size_t *index,
+                           struct kudos_error *err)
+{
+	struct kudos_dupe_sig sig;
+	if (kudos_dupes_sign(&d->scratch, text, len, f, &sig))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	return kudos_dupes_add_signed(d, id, created, &sig, index, err);
 }
 
 /* Compare items x and y, unless they are already one group or y has used

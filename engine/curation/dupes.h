@@ -46,7 +46,9 @@
  * kudos_dupes_group() borrows 17 bytes per item while it runs.
  * `max_items` caps the number of items (and so the memory); 0: no cap.
  *
- * A struct kudos_dupes belongs to one thread.  No global state.
+ * A struct kudos_dupes belongs to one thread.  Signatures may be computed
+ * on other threads, each with its own scratch (kudos_dupes_sign), and added
+ * afterwards (kudos_dupes_add_signed).  No global state.
  */
 #ifndef KUDOS_CURATION_DUPES_H
 #define KUDOS_CURATION_DUPES_H
@@ -58,6 +60,26 @@
 #include "fold.h"
 
 struct kudos_dupes;
+
+#define KUDOS_DUPES_BINS 128
+
+/* One text's MinHash signature. */
+struct kudos_dupe_sig {
+	uint8_t bins[KUDOS_DUPES_BINS];
+	uint16_t size; /* shingles (saturating); 0: nothing to compare */
+};
+
+/* Buffers for signing texts one after the other on one thread: start
+ * zeroed ({0}), release at the end. */
+struct kudos_dupes_scratch {
+	uint64_t *sh;
+	size_t shcap;
+	uint32_t *norm;
+	size_t normcap;
+	size_t *drop; /* dropped source spans, pairs */
+	size_t ndrop, dropcap;
+};
+void kudos_dupes_scratch_release(struct kudos_dupes_scratch *s);
 
 struct kudos_dupe_group {
 	const char *representative; /* id of the earliest item (lent) */
@@ -83,6 +105,16 @@ int kudos_dupes_add(struct kudos_dupes *d, const char *id, const char *text, siz
 /* The same on `text` already folded into `f` (kudos_fold(f, text, len)). */
 int kudos_dupes_add_folded(struct kudos_dupes *d, const char *id, const char *text, size_t len,
                            const struct kudos_fold *f, int64_t created, size_t *index,
+                           struct kudos_error *err);
+
+/* The signature of `len` bytes of `text` already folded into `f`, for
+ * kudos_dupes_add_signed.  Safe on any thread with its own scratch.
+ * RETURN VALUE 0, or -1 when out of memory. */
+int kudos_dupes_sign(struct kudos_dupes_scratch *scratch, const char *text, size_t len,
+                     const struct kudos_fold *f, struct kudos_dupe_sig *out);
+/* Add an item by its signature; otherwise as kudos_dupes_add. */
+int kudos_dupes_add_signed(struct kudos_dupes *d, const char *id, int64_t created,
+                           const struct kudos_dupe_sig *sig, size_t *index,
                            struct kudos_error *err);
 
 /* Group every item added so far (again from scratch, so calling it after

@@ -5,7 +5,7 @@
  * the typed values, and checks what the types cannot say: platform names,
  * "HH:MM" slots, a YYYY-MM-DD start, a time zone the tz database knows
  * (asked through host->zone_to_utc), ranges, the template's placeholders,
- * hashtags, fallback and csv_format.  Each mistake is refused with
+ * hashtags, fallback, csv_format and order.  Each mistake is refused with
  * KUDOS_EINVAL and a message naming the key and what to write.  It also
  * settles the derived values: the platform list, the sorted slots, the
  * start date (default: the run's date in the zone), the hashtag text, the
@@ -21,6 +21,9 @@
 
 static const char *const csv_formats[] = {"hootsuite", "hootsuite-us", "highlevel", "sprout",
                                           NULL};
+
+const char *const rp_order_names[] = {"newest_approved", "oldest_approved", "highest_rated",
+                                      "newest_created", NULL};
 
 /* Refuse the job's value: set the message, exit status 2. */
 #define BAD(...) (host->set_error(self, __VA_ARGS__), KUDOS_EINVAL)
@@ -202,6 +205,14 @@ int rp_config_check(const struct kudos_host *host, struct kudos_instance *self,
 		return BAD("\"csv_format\" is \"%s\": use \"hootsuite\" (no header: "
 		           "dd/mm/yyyy HH:MM,message,link), \"hootsuite-us\" (mm/dd/yyyy), "
 		           "\"highlevel\" or \"sprout\"", ctx->csv_format);
+	ctx->order_kind = -1;
+	for (int i = 0; ctx->order && rp_order_names[i]; i++)
+		if (!strcmp(ctx->order, rp_order_names[i]))
+			ctx->order_kind = i;
+	if (ctx->order_kind < 0)
+		return BAD("\"order\" is \"%s\": use \"newest_approved\" (the latest approvals "
+		           "first), \"oldest_approved\", \"highest_rated\" or \"newest_created\" "
+		           "(the newest items first)", ctx->order);
 	if ((rc = check_hashtags(host, self, ctx)))
 		return rc;
 	ctx->job_name = job_string(host, self, "name", NULL);

@@ -4,7 +4,7 @@
  * Contract: one JSON document, keys in a fixed order, byte-identical for
  * an identical plan and run time (SOURCE_DATE_EPOCH):
  *   {"schema": "kudos.reposts/1", "generated_at", "timezone", "start",
- *    "days", "slots", "platforms",
+ *    "days", "slots", "platforms", "order",
  *    "posts": [{"id", "item", "platform", "utc", "local", "text",
  *               "weighted_length", "limit", "image", "permalink",
  *               "card_instead_of_quote", "sequence", "status"}],
@@ -120,6 +120,7 @@ int rp_json_schedule(const struct kudos_host *host, struct kudos_instance *self,
 		for (int i = 0; ok && i < ctx->nplatforms; i++)
 			ok = cJSON_AddItemToArray(
 				a, cJSON_CreateString(rp_platforms[ctx->platforms[i]].name));
+	ok = ok && cJSON_AddStringToObject(doc, "order", rp_order_names[ctx->order_kind]);
 	if (ok && (ok = (a = cJSON_AddArrayToObject(doc, "posts")) != NULL))
 		for (size_t i = 0; ok && i < ctx->nposts; i++)
 			if (ctx->posts[i].status != RP_PAST)

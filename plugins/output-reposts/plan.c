@@ -2,9 +2,11 @@
  * plan.c: which item goes out where and when.
  *
  * Contract: rp_plan() takes the saved plan (state.c), the items consume()
- * kept (newest first) and the slot instances (slots.c), and leaves in
- * ctx->posts every post of the plan and in ctx->cancels every
- * cancellation still worth telling a scheduling tool about.
+ * kept (put in the job's "order" first) and the slot instances
+ * (slots.c), and leaves in ctx->posts every post of the plan and in
+ * ctx->cancels every cancellation still worth telling a scheduling tool
+ * about.  Whether an item may go out at a time is never decided here: the
+ * render gate answers it (host->gate_check_at).
  *
  *  1. A saved post whose time has passed is history: kept (for
  *     repeat_after_days and the author rule) while repeat_after_days can
@@ -13,18 +15,20 @@
  *  2. A saved future post is kept, at its slot, unless its platform left
  *     the job, its slot left the plan (start, days, slots or timezone
  *     changed), its item is no longer handed to consume() (revoked, denied,
- *     expired, unapproved, author opted out), the grant's window no longer
- *     covers its time, or its text no longer fits: then it is cancelled
- *     (SEQUENCE + 1) with the reason.  A kept post whose text changed (an
- *     edit upstream) keeps its slot and id with SEQUENCE + 1.
+ *     expired, unapproved, author opted out), the render gate refuses it
+ *     at its time (the grant's window no longer covers it), or its text no
+ *     longer fits: then it is cancelled (SEQUENCE + 1) with the reason.  A
+ *     kept post whose text changed (an edit upstream) keeps its slot and id
+ *     with SEQUENCE + 1.
  *  3. Free slots are filled, per platform, in time order: a slot is free
  *     when nothing is planned there, the day has fewer than max_per_day
  *     posts on that platform and the nearest posts are min_gap_minutes
- *     away.  The item chosen: its text fits the platform, the grant covers
- *     the slot, it was not posted there within repeat_after_days, its
- *     author is not the author of the post just before or just after;
- *     among those, the one posted least often on that platform, then from
- *     the source used longest ago there, then the newest.
+ *     away.  The item chosen: its text fits the platform, it was not
+ *     posted there within repeat_after_days, its author is not the author
+ *     of the post just before or just after, and the render gate lets it
+ *     through at the slot's time; among those, the one posted least often
+ *     on that platform, then from the source used longest ago there, then
+ *     the first in the job's "order" (newest approval first by default).
  * A post's id is platform, UTC time and a hash of the job and item, so a
  * refilled slot gets a new calendar UID and a re-granted item on its old
  * slot gets its old one back with a higher SEQUENCE.
@@ -48,11 +52,6 @@ static struct rp_item *find_item(struct rp_item **sorted, size_t n, const char *
 	struct rp_item key = {.id = (char *)id}, *kp = &key;
 	struct rp_item **hit = bsearch(&kp, sorted, n, sizeof *sorted, cmp_item);
 	return hit ? *hit : NULL;
-}
-
-static int window_ok(const struct rp_item *it, int64_t utc)
-{
-	return (!it->from || utc >= it->from) && (!it->until || utc < it->until);
 }
 
 static char *hash_text(const char *s)
@@ -133,9 +132,11 @@ static int slot_at(const struct rp_ctx *ctx, int64_t utc)
 }
 
 /* Why a saved future post cannot stay, or NULL (transfer full). */
-static char *why_cancel(const struct rp_ctx *ctx, const struct rp_post *x)
+static char *why_cancel(const struct kudos_host *host, struct kudos_instance *self,
+                        const struct rp_ctx *ctx, const struct rp_post *x)
 {
 	char *r = NULL, when[32];
+	const char *refused = NULL;
 	const struct rp_item *it = x->it;
 	int p = x->platform;
 	if (!ctx->enabled[p])
@@ -147,11 +148,15 @@ static char *why_cancel(const struct rp_ctx *ctx, const struct rp_post *x)
 	if (!it)
 		return rp_strdup("the item no longer passes the render gate (revoked, denied, "
 		                 "expired, no longer approved, or its author opted out)");
-	if (!window_ok(it, x->utc)) {
-		rp_fmt_utc(it->until && x->utc >= it->until ? it->until : it->from, when);
-		return asprintf(&r, it->until && x->utc >= it->until
-		                        ? "the grant ends %s, before this slot"
-		                        : "the grant starts %s, after this slot", when) < 0 ? NULL : r;
+	if (!host->gate_check_at(self, x->item, x->utc, &refused)) {
+		/* the gate decided; the window only words the reason */
+		int ended = it->until && x->utc >= it->until, early = it->from && x->utc < it->from;
+		if (!ended && !early)
+			return asprintf(&r, "the render gate refuses it at this slot: %s",
+			                refused ? refused : "refused") < 0 ? NULL : r;
+		rp_fmt_utc(ended ? it->until : it->from, when);
+		return asprintf(&r, ended ? "the grant ends %s, before this slot"
+		                          : "the grant starts %s, after this slot", when) < 0 ? NULL : r;
 	}
 	if (!it->post[p].fits)
 		return asprintf(&r, "the post no longer fits: %s",
@@ -160,7 +165,8 @@ static char *why_cancel(const struct rp_ctx *ctx, const struct rp_post *x)
 }
 
 /* Step 1 and 2: the saved posts. */
-static int resolve(struct rp_ctx *ctx, struct rp_item **sorted)
+static int resolve(const struct kudos_host *host, struct kudos_instance *self,
+                   struct rp_ctx *ctx, struct rp_item **sorted)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < ctx->nposts; i++) {
@@ -184,7 +190,7 @@ static int resolve(struct rp_ctx *ctx, struct rp_item **sorted)
 				keep = 0; /* old enough to forget */
 			}
 		} else if (keep) {
-			reason = why_cancel(ctx, x);
+			reason = why_cancel(host, self, ctx, x);
 			keep = reason == NULL;
 			if (keep) {
 				char *h = hash_text(x->it->post[x->platform].text);
@@ -274,7 +280,8 @@ static int new_post(struct rp_ctx *ctx, struct rp_item *it, int p, int64_t utc)
 }
 
 /* Step 3 for one platform. */
-static int fill(struct rp_ctx *ctx, int p, const char **sources, size_t nsources, int *src_of)
+static int fill(const struct kudos_host *host, struct kudos_instance *self, struct rp_ctx *ctx,
+                int p, const char **sources, size_t nsources, int *src_of)
 {
 	struct lane l = {0};
 	int64_t *last = calloc(nsources + 1, sizeof *last);
@@ -318,7 +325,7 @@ static int fill(struct rp_ctx *ctx, int p, const char **sources, size_t nsources
 		struct rp_item *best = NULL;
 		for (size_t i = 0; i < ctx->nitems; i++) {
 			struct rp_item *it = &ctx->items[i];
-			if (!it->post[p].text || !it->post[p].fits || !window_ok(it, sl->utc))
+			if (!it->post[p].text || !it->post[p].fits)
 				continue;
 			int clash = 0;
 			for (size_t t = 0; t < it->ntimes[p] && !clash; t++) {
@@ -328,10 +335,13 @@ static int fill(struct rp_ctx *ctx, int p, const char **sources, size_t nsources
 			if (clash || (prev && same(prev->author, it->author)) ||
 			    (next && same(next->author, it->author)))
 				continue;
-			if (!best || it->ntimes[p] < best->ntimes[p] ||
-			    (it->ntimes[p] == best->ntimes[p] &&
-			     last[src_of[i]] < last[src_of[best - ctx->items]]))
-				best = it; /* items come newest first: ties keep the newer */
+			if (best && (it->ntimes[p] > best->ntimes[p] ||
+			             (it->ntimes[p] == best->ntimes[p] &&
+			              last[src_of[i]] >= last[src_of[best - ctx->items]])))
+				continue; /* items come in the job's order: ties keep the first */
+			/* the gate last: it is asked only about a real candidate */
+			if (host->gate_check_at(self, it->id, sl->utc, NULL))
+				best = it;
 		}
 		if (!best) {
 			ctx->empty_slots[p]++;
@@ -366,6 +376,30 @@ static int cmp_cancel(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* The job's "order"; an item without the value sought goes after those
+ * with it, and consume order (newest created first) breaks ties. */
+static int cmp_order(const void *a, const void *b, void *kind)
+{
+	const struct rp_item *x = a, *y = b;
+	int k = *(const int *)kind;
+	if (k == RP_ORDER_NEWEST_APPROVED || k == RP_ORDER_OLDEST_APPROVED) {
+		if (x->has_approved != y->has_approved)
+			return x->has_approved ? -1 : 1;
+		if (x->has_approved && x->approved != y->approved)
+			return (x->approved > y->approved) == (k == RP_ORDER_NEWEST_APPROVED) ? -1 : 1;
+	} else if (k == RP_ORDER_HIGHEST_RATED) {
+		if (x->has_rating != y->has_rating)
+			return x->has_rating ? -1 : 1;
+		if (x->has_rating && x->rating != y->rating)
+			return x->rating > y->rating ? -1 : 1;
+		if (x->has_approved != y->has_approved)
+			return x->has_approved ? -1 : 1;
+		if (x->has_approved && x->approved != y->approved)
+			return x->approved > y->approved ? -1 : 1;
+	}
+	return (x->order > y->order) - (x->order < y->order);
+}
+
 int rp_plan(const struct kudos_host *host, struct kudos_instance *self, struct rp_ctx *ctx)
 {
 	struct rp_item **sorted = calloc(ctx->nitems + 1, sizeof *sorted);
@@ -375,6 +409,9 @@ int rp_plan(const struct kudos_host *host, struct kudos_instance *self, struct r
 	int rc = -1;
 	if (!sorted || !sources || !src_of)
 		goto done;
+	/* before anything points into ctx->items */
+	if (ctx->nitems > 1)
+		qsort_r(ctx->items, ctx->nitems, sizeof *ctx->items, cmp_order, &ctx->order_kind);
 	for (size_t i = 0; i < ctx->nitems; i++) {
 		sorted[i] = &ctx->items[i];
 		size_t j = 0;
@@ -386,10 +423,10 @@ int rp_plan(const struct kudos_host *host, struct kudos_instance *self, struct r
 	}
 	if (ctx->nitems > 1)
 		qsort(sorted, ctx->nitems, sizeof *sorted, cmp_item);
-	if (resolve(ctx, sorted))
+	if (resolve(host, self, ctx, sorted))
 		goto done;
 	for (int i = 0; i < ctx->nplatforms; i++)
-		if (fill(ctx, ctx->platforms[i], sources, nsources, src_of))
+		if (fill(host, self, ctx, ctx->platforms[i], sources, nsources, src_of))
 			goto done;
 	int order[RP_NPLATFORMS] = {0};
 	for (int i = 0; i < ctx->nplatforms; i++)

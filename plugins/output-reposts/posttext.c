@@ -6,9 +6,12 @@
  *                post links the card instead: fallback "card")
  *   {credit}     the creator as their grant asks (the host has already
  *                reduced the author to that): on the platform the item
- *                came from, their handle (@jane, @jane@example.social);
- *                elsewhere the credited name, or "@jane on X" when they
- *                asked to be credited by handle; nothing when anonymous
+ *                came from, their handle (@jane, @jane@example.social;
+ *                "Jane Doe (@jane)" for full credit); elsewhere never an
+ *                @-mention (it would tag a stranger there): the credited
+ *                name, or "jane on X" when they asked to be credited by
+ *                handle; nothing when anonymous.  The only handle kudos
+ *                knows for certain is the one on the item's own platform.
  *   {permalink}  the item's link (http or https only)
  *   {hashtags}   the job's hashtags
  *   {source}     where the item came from ("Google", "Trustpilot", ...)
@@ -84,7 +87,26 @@ const char *rp_web_link(const struct kudos_host *host, const struct kudos_item *
 	return l && (!strncasecmp(l, "https://", 8) || !strncasecmp(l, "http://", 7)) ? l : NULL;
 }
 
-/* The credit for `platform` into b. */
+/* The handle to @-mention on `platform`, without its '@', or NULL.  A
+ * handle is a name on one network only: posted on another it tags
+ * whoever holds that name there, so it is used only on the platform the
+ * item came from.  A Mastodon handle must name its instance
+ * (@jane@example.social): a bare @jane would be a user of the brand's own
+ * instance. */
+static const char *mention_on(const char *handle, const char *source, int platform)
+{
+	if (!set(handle) || rp_platform_find(source) != platform)
+		return NULL;
+	const char *bare = handle[0] == '@' ? handle + 1 : handle;
+	if (!*bare || (platform == RP_MASTODON && !strchr(bare, '@')))
+		return NULL;
+	return bare;
+}
+
+/* The credit for `platform` into b.  The host has already reduced the
+ * author to what the grant allows: a name and handle only for "full"
+ * credit, the handle as the name for "handle", a name alone for "first"
+ * and "initials", nothing for "anonymous". */
 static void credit(const struct kudos_host *host, const struct kudos_item *item, int platform,
                    struct rp_buf *b)
 {
@@ -93,22 +115,26 @@ static void credit(const struct kudos_host *host, const struct kudos_item *item,
 	const char *source = host->item_get(item, KUDOS_FIELD_SOURCE);
 	if (!set(name))
 		name = host->item_get(item, KUDOS_FIELD_CREDIT);
+	/* a name never starts a mention either */
+	while (set(name) && name[0] == '@')
+		name++;
 	if (!set(handle)) {
 		if (set(name))
 			rp_buf_str(b, name);
 		return;
 	}
 	const char *bare = handle[0] == '@' ? handle + 1 : handle;
-	const char *bare_name = set(name) && name[0] == '@' ? name + 1 : name;
-	int by_handle = !set(name) || !strcmp(bare, bare_name);
-	int here = rp_platform_find(source) == platform;
-	if (by_handle) {
-		rp_buf_printf(b, "@%s", bare);
+	int by_handle = !set(name) || !strcmp(bare, name);
+	const char *mention = mention_on(handle, source, platform);
+	if (mention && by_handle) {
+		rp_buf_printf(b, "@%s", mention);
+	} else if (mention) {
+		rp_buf_printf(b, "%s (@%s)", name, mention);
+	} else if (by_handle) {
+		/* credited by handle, elsewhere: the handle as plain text, with
+		 * the network it belongs to */
 		const char *where = source_display(source);
-		if (!here && *where)
-			rp_buf_printf(b, " on %s", where);
-	} else if (here) {
-		rp_buf_printf(b, "%s (@%s)", name, bare);
+		rp_buf_printf(b, *where ? "%s on %s" : "%s", bare, where);
 	} else {
 		rp_buf_str(b, name);
 	}

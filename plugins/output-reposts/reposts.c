@@ -17,11 +17,15 @@
  *   hashtags          words for {hashtags}        scope  default social
  *   fallback          "skip" or "card" for a quote too long for a platform
  *   csv_format        hootsuite (default), hootsuite-us, highlevel, sprout
+ *   order             which item goes first: newest_approved (default),
+ *                     oldest_approved, highest_rated, newest_created
  *
- * consume() keeps a copy of each gated item with its post text per
- * platform and returns KUDOS_OK when it can go somewhere in the plan (a
- * platform it fits and a slot inside its grant's window), KUDOS_SKIP
- * otherwise; flush() plans (plan.c), writes every file through
+ * init() declares the plan's span (first slot to last) with
+ * output_horizon, so the gate hands over what passes at some slot, not
+ * only what passes now.  consume() keeps a copy of each item with its post
+ * text per platform and returns KUDOS_OK when it can go somewhere in the
+ * plan (a platform it fits, and a slot still ahead at which the gate lets
+ * it through), KUDOS_SKIP otherwise; flush() plans (plan.c), writes every file through
  * output_write (schedule.json, schedule-<platform>.csv, schedule.ics,
  * cancelled.csv, cancelled.ics; built in memory first, so a failure
  * leaves the earlier files whole) and then saves the plan (state.c).
@@ -68,6 +72,8 @@ static const struct kudos_config_entry config[] = {
 	 "a quote too long for a platform: skip, or card (post the card image)"},
 	{KUDOS_CONFIG_STRING, "csv_format", "hootsuite", 0, offsetof(struct rp_ctx, csv_format),
 	 "hootsuite (no header), hootsuite-us, highlevel or sprout"},
+	{KUDOS_CONFIG_STRING, "order", "newest_approved", 0, offsetof(struct rp_ctx, order),
+	 "who goes first: newest_approved, oldest_approved, highest_rated, newest_created"},
 	{0},
 };
 
@@ -80,6 +86,18 @@ static int reposts_init(const struct kudos_host *host, struct kudos_instance *se
 	int rc = rp_config_check(host, self, ctx);
 	if (rc == KUDOS_OK)
 		rc = rp_slots_build(host, self, ctx);
+	/* Without these services the gate would hand over only what passes
+	 * now, and the plugin could not ask about a slot's time. */
+	if (rc == KUDOS_OK && (!KUDOS_HOST_HAS(host, output_horizon) ||
+	                       !KUDOS_HOST_HAS(host, gate_check_at))) {
+		host->set_error(self, "this kudos cannot check rights at a slot's time "
+		                "(no output_horizon/gate_check_at); upgrade kudos");
+		rc = KUDOS_EFAIL;
+	}
+	/* The slots are sorted: the plan publishes from the first to the last. */
+	if (rc == KUDOS_OK && ctx->nslotsi)
+		rc = host->output_horizon(self, ctx->slots[0].utc,
+		                          ctx->slots[ctx->nslotsi - 1].utc + 1);
 	if (rc != KUDOS_OK)
 		reposts_exit(host, self, ctx); /* exit() is not called after a failed init */
 	return rc;
@@ -112,14 +130,14 @@ static int add_skip(struct rp_ctx *ctx, const char *item, int p, const struct rp
 	return s->item && s->reason ? 0 : -1;
 }
 
-/* Some slot still ahead lies inside the item's grant window. */
-static int window_meets_plan(const struct rp_ctx *ctx, const struct rp_item *it)
+/* The gate lets the item through at some slot still ahead. */
+static int passes_some_slot(const struct kudos_host *host, struct kudos_instance *self,
+                            const struct rp_ctx *ctx, const struct rp_item *it)
 {
-	for (size_t s = 0; s < ctx->nslotsi; s++) {
-		int64_t t = ctx->slots[s].utc;
-		if (t >= ctx->now && (!it->from || t >= it->from) && (!it->until || t < it->until))
+	for (size_t s = 0; s < ctx->nslotsi; s++)
+		if (ctx->slots[s].utc >= ctx->now &&
+		    host->gate_check_at(self, it->id, ctx->slots[s].utc, NULL))
 			return 1;
-	}
 	return 0;
 }
 
@@ -149,6 +167,12 @@ static int reposts_consume(const struct kudos_host *host, struct kudos_instance 
 	if (!it->id || !it->source || (link && *link && !it->permalink) || (card && !it->image))
 		goto oom;
 	host->item_grant_window(item, &it->from, &it->until);
+	it->has_approved = host->item_get_time(item, KUDOS_TIME_APPROVED, &it->approved);
+	double value, scale;
+	if (host->item_get_rating(item, &value, &scale) && scale > 0) {
+		it->has_rating = 1;
+		it->rating = value / scale * 5;
+	}
 	int fits = 0;
 	for (int i = 0; i < ctx->nplatforms; i++) {
 		int p = ctx->platforms[i];
@@ -164,7 +188,7 @@ static int reposts_consume(const struct kudos_host *host, struct kudos_instance 
 	}
 	if (!fits)
 		return KUDOS_SKIP;
-	if (!window_meets_plan(ctx, it)) {
+	if (!passes_some_slot(host, self, ctx, it)) {
 		host->log(self, KUDOS_LOG_INFO, "item %s left out: its grant's window covers no "
 		          "slot still ahead in the plan", id);
 		return KUDOS_SKIP;
@@ -270,11 +294,24 @@ static int reposts_flush(const struct kudos_host *host, struct kudos_instance *s
 		if (rc != KUDOS_OK)
 			goto done;
 	}
-	/* The schedule holds the items of posts still ahead and nothing else:
-	 * an item with no slot is not published by this output. */
-	for (size_t i = 0; i < ctx->nposts && rc == KUDOS_OK; i++)
-		if (ctx->posts[i].status != RP_PAST && ctx->posts[i].item)
-			rc = host->output_place(self, ctx->posts[i].item, "schedule.json");
+	/* The schedule holds the items of posts still ahead and nothing else
+	 * (an item with no slot is not published by this output): in
+	 * schedule.json, schedule.ics and its platform's CSV, so that a
+	 * takedown names every file that quoted it. */
+	for (size_t i = 0; i < ctx->nposts && rc == KUDOS_OK; i++) {
+		struct rp_post *x = &ctx->posts[i];
+		if (x->status == RP_PAST || !x->it)
+			continue;
+		char csv[64];
+		snprintf(csv, sizeof csv, "schedule-%s.csv", rp_platforms[x->platform].name);
+		if (!(x->it->placed & 1u << RP_NPLATFORMS) &&
+		    ((rc = host->output_place(self, x->item, "schedule.json")) != KUDOS_OK ||
+		     (rc = host->output_place(self, x->item, "schedule.ics")) != KUDOS_OK))
+			break;
+		if (!(x->it->placed & 1u << x->platform))
+			rc = host->output_place(self, x->item, csv);
+		x->it->placed |= 1u << RP_NPLATFORMS | 1u << x->platform;
+	}
 	if (rc != KUDOS_OK)
 		goto done;
 	warn_skips(host, self, ctx);

@@ -2,9 +2,13 @@
  * reposts: shared declarations of the reposts output plugin.
  *
  * Contract of the plugin as a whole (see reposts.c for the job keys):
- * consume() copies every gated item it could post somewhere; flush()
- * turns the slots of the job (computed in its time zone with the host's
- * zone_to_utc, stored in UTC) into a plan, keeping every post an earlier
+ * init() declares the plan's span to the host (output_horizon), so the
+ * render gate hands consume() every item that passes at some slot still
+ * ahead, not only those that pass now; consume() copies each it could
+ * post somewhere; flush() turns the slots of the job (computed in its time
+ * zone with the host's zone_to_utc, stored in UTC) into a plan, asking
+ * the gate about every placement at its own time (gate_check_at), in the
+ * job's "order", keeping every post an earlier
  * run planned (the plan lives in the store through cursor_get/cursor_set)
  * and cancelling the ones whose item is gone, and writes schedule.json,
  * schedule-<platform>.csv, schedule.ics, cancelled.csv and cancelled.ics
@@ -17,7 +21,8 @@
  *   textcount.c  counting a text the way each platform counts it
  *   urlscan.c    finding URLs the way twitter-text and Mastodon do
  *   slots.c      civil dates, slot instances, local time formatting
- *   plan.c       keeping, cancelling and filling slots
+ *   plan.c       keeping, cancelling and filling slots (each placement
+ *                judged by the render gate at its time: gate_check_at)
  *   state.c      the saved plan (cursor "plan") as JSON
  *   out_json.c   schedule.json          out_csv.c  the CSV files
  *   out_ics.c    schedule.ics and cancelled.ics (RFC 5545, by hand)
@@ -96,8 +101,14 @@ struct rp_post_text {
 struct rp_item {
 	char *id, *source, *permalink, *image; /* image: card path or NULL */
 	char *author;      /* hash of who wrote it, or NULL when unknown */
-	int64_t from, until; /* grant window; 0 = open */
+	int64_t from, until; /* grant window, for messages only: the gate
+	                        (gate_check_at) decides; 0 = open */
 	long order;        /* consume order: 0 is the newest */
+	int has_approved, has_rating;
+	int64_t approved;  /* when its curation became approved */
+	double rating;     /* on a scale of 5 */
+	unsigned placed;   /* output_place done: bit p for schedule-<p>.csv,
+	                      bit RP_NPLATFORMS for schedule.json and .ics */
 	struct rp_post_text post[RP_NPLATFORMS];
 	/* planning */
 	int64_t *times[RP_NPLATFORMS]; /* planned UTC times per platform */
@@ -144,6 +155,11 @@ struct rp_note {
 enum rp_csv_format { RP_CSV_HOOTSUITE = 0, RP_CSV_HOOTSUITE_US, RP_CSV_HIGHLEVEL,
 	             RP_CSV_SPROUT };
 
+/* Which item goes first when several could fill a slot (job key "order"). */
+enum rp_order { RP_ORDER_NEWEST_APPROVED = 0, RP_ORDER_OLDEST_APPROVED,
+	        RP_ORDER_HIGHEST_RATED, RP_ORDER_NEWEST_CREATED };
+extern const char *const rp_order_names[];
+
 struct rp_ctx {
 	/* filled by the host from the config table */
 	const char *dir;
@@ -158,6 +174,7 @@ struct rp_ctx {
 	const char *scope;
 	const char *fallback;
 	const char *csv_format;
+	const char *order;
 
 	/* parsed by init() */
 	int platforms[RP_NPLATFORMS]; /* in job order */
@@ -168,6 +185,7 @@ struct rp_ctx {
 	int start_y, start_m, start_d;
 	int fallback_card;
 	int csv_fmt;
+	int order_kind;  /* enum rp_order */
 	int utc_zone; /* the zone is UTC: no VTIMEZONE */
 	char *hashtags;  /* "#a #b" */
 	char *job_name;
@@ -222,7 +240,8 @@ void rp_fmt_utc(int64_t t, char buf[32]);
 int rp_local(const struct kudos_host *host, const struct rp_ctx *ctx, int64_t utc,
              struct kudos_civil_time *out);
 
-/* plan.c */
+/* plan.c: the plan; every placement at a time is the render gate's
+ * verdict at that time (host->gate_check_at). */
 int rp_plan(const struct kudos_host *host, struct kudos_instance *self, struct rp_ctx *ctx);
 
 /* state.c */

@@ -26,15 +26,16 @@ struct mst_ctx {
 	const char *path; /* a file or a folder of pages */
 };
 
-/* One collect run. */
+/* One page being read.  Pages are read on several threads at once
+ * (host->each_file_parallel), so each has its own counts, added to the
+ * run's totals when the page is done; `self` is the page's own instance
+ * handle.  At most KUDOS_JS_WARN_SHOWN warnings are shown per page and
+ * the rest are counted in the closing summary. */
 struct mst_run {
 	const struct kudos_host *host;
 	struct kudos_instance *self;
-	/* The page being read.  Its warning counts carry over from page to
-	 * page, so that at most KUDOS_JS_WARN_SHOWN warnings are shown per
-	 * run and the rest are counted in the closing summary. */
 	struct kudos_js_file f;
-	long files, statuses, items, boosts, skipped, refused;
+	long statuses, items, boosts, skipped, refused;
 };
 
 /* Map the Status entity `v` (the element `where` of the current page, e.g.

@@ -51,10 +51,15 @@
  * of another shape fails it as well; one bad status (no id, no content,
  * wrong types) is skipped with a warning naming the file and its
  * position, e.g. "page2.json: [3]".  At most KUDOS_JS_WARN_SHOWN warnings
- * are shown per run; the rest are counted in the closing summary.
+ * are shown per page; the rest are counted in the closing summary.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel); the
+ * host stores the items and prints the warnings in page order, so a run
+ * gives the same store and messages as a serial one.
  */
 #include "mastodon.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -118,55 +123,82 @@ static int top_object(struct mst_run *r, const cJSON *o)
 	return KUDOS_EINVAL;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+/* What the pages read so far add up to; pages finish on several threads. */
+struct mst_totals {
+	const struct kudos_host *host;
+	atomic_long files, statuses, items, boosts, skipped, refused, hidden;
+};
+
+static void add_page(struct mst_totals *t, const struct mst_run *r)
 {
-	struct mst_run *r = ud;
-	long warned = r->f.warned, hidden = r->f.hidden;
+	atomic_fetch_add(&t->files, 1);
+	atomic_fetch_add(&t->statuses, r->statuses);
+	atomic_fetch_add(&t->items, r->items);
+	atomic_fetch_add(&t->boosts, r->boosts);
+	atomic_fetch_add(&t->skipped, r->skipped);
+	atomic_fetch_add(&t->refused, r->refused);
+	atomic_fetch_add(&t->hidden, r->f.hidden);
+}
+
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
+{
+	struct mst_totals *t = ud;
+	struct mst_run r = {.host = t->host, .self = self};
 	int rc;
 
-	/* A new file, but the same warning budget. */
-	kudos_js_file_init(&r->f, r->host, r->self, file);
-	r->f.warned = warned;
-	r->f.hidden = hidden;
-	r->files++;
-	cJSON *root = kudos_js_parse(&r->f, data, len, 0, &rc);
+	kudos_js_file_init(&r.f, r.host, self, file);
+	cJSON *root = kudos_js_parse(&r.f, data, len, 0, &rc);
 	if (!root)
 		return rc;
 	if (cJSON_IsArray(root)) {
-		rc = each_status(r, root, "");
+		rc = each_status(&r, root, "");
 	} else if (cJSON_IsObject(root)) {
-		rc = top_object(r, root);
+		rc = top_object(&r, root);
 	} else {
-		r->host->set_error(r->self,
-		                   "%s holds a single JSON value, not Mastodon "
-		                   "statuses; check the source's \"path\"",
-		                   file);
+		r.host->set_error(self,
+		                  "%s holds a single JSON value, not Mastodon "
+		                  "statuses; check the source's \"path\"",
+		                  file);
 		rc = KUDOS_EINVAL;
 	}
 	cJSON_Delete(root);
+	add_page(t, &r);
 	return rc;
+}
+
+/* each_file's callback, for a host without each_file_parallel. */
+struct serial_read {
+	struct mst_totals *totals;
+	struct kudos_instance *self;
+};
+
+static int page_serially(void *ud, const char *file, const char *data, size_t len)
+{
+	struct serial_read *s = ud;
+	return page(s->totals, s->self, file, data, len);
 }
 
 static int mst_collect(const struct kudos_host *host, struct kudos_instance *self,
                        void *ctx)
 {
 	struct mst_ctx *cx = ctx;
-	struct mst_run r = {0};
-
-	r.host = host;
-	r.self = self;
-	int rc = host->each_file(self, cx->path, page, &r);
+	struct mst_totals t = {.host = host};
+	struct serial_read serial = {&t, self};
+	int rc = KUDOS_HOST_HAS(host, each_file_parallel)
+	                 ? host->each_file_parallel(self, cx->path, page, &t)
+	                 : host->each_file(self, cx->path, page_serially, &serial);
 	if (rc != KUDOS_OK)
 		return rc;
+	long files = t.files, statuses = t.statuses, boosts = t.boosts, items = t.items;
 	host->log(self, KUDOS_LOG_INFO,
 	          "%ld file%s, %ld status%s (%ld boost%s): %ld item%s, %ld "
 	          "skipped, %ld refused",
-	          r.files, r.files == 1 ? "" : "s", r.statuses,
-	          r.statuses == 1 ? "" : "es", r.boosts, r.boosts == 1 ? "" : "s",
-	          r.items, r.items == 1 ? "" : "s", r.skipped, r.refused);
-	if (r.f.hidden)
-		host->log(self, KUDOS_LOG_WARN, "%ld more warnings were not shown",
-		          r.f.hidden);
+	          files, files == 1 ? "" : "s", statuses, statuses == 1 ? "" : "es", boosts,
+	          boosts == 1 ? "" : "s", items, items == 1 ? "" : "s", (long)t.skipped,
+	          (long)t.refused);
+	if (t.hidden)
+		host->log(self, KUDOS_LOG_WARN, "%ld more warnings were not shown", (long)t.hidden);
 	return KUDOS_OK;
 }
 

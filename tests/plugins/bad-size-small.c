@@ -12,7 +12,9 @@ __attribute__((unused)) static int consume(const struct kudos_host *h, struct ku
 
 
 static const struct kudos_plugin d = {
-	.struct_size = sizeof(struct kudos_plugin) - sizeof(void *), .abi_version = KUDOS_ABI_VERSION,
+	/* ABI 1.0's descriptor ends with exit: stop one member short of it.
+	 * (Not sizeof - a pointer: members appended since make that valid.) */
+	.struct_size = offsetof(struct kudos_plugin, exit), .abi_version = KUDOS_ABI_VERSION,
 	.kind = KUDOS_PLUGIN_SOURCE, .name = "bad-size-small", .version = "1.0.0",
 	.description = "test: struct_size smaller than ABI 1.0",
 	.collect = collect,

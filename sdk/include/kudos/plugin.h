@@ -62,13 +62,15 @@ enum {
 	KUDOS_EPATH = -5,   /* a path escapes the output directory */
 	KUDOS_EFAIL = -6,   /* anything else; the message says what */
 	KUDOS_SKIP = 1      /* consume(): the output left this item out (e.g.
-	                       a limit was reached); not an error */
+	                       a limit was reached); filter_set_language(): the
+	                       item keeps the language it has; not an error */
 };
 
 enum kudos_plugin_kind {
 	KUDOS_PLUGIN_SOURCE = 1, /* collect(): turns payloads into items */
 	KUDOS_PLUGIN_OUTPUT = 2, /* consume() each gated item, then flush() */
-	KUDOS_PLUGIN_FILTER = 3  /* reserved for curation filters */
+	KUDOS_PLUGIN_FILTER = 3  /* filter() each new or changed item: flags,
+	                            tags, scores, a missing language */
 };
 
 enum kudos_log_level {
@@ -146,10 +148,14 @@ enum kudos_field {
 	KUDOS_FIELD_COUNT_ = 19        /* not a field; grows with the enum   */
 };
 
-/* Item times, seconds since the epoch, UTC. */
+/* Item times, seconds since the epoch, UTC.  Append-only. */
 enum kudos_time {
 	KUDOS_TIME_CREATED = 0,
-	KUDOS_TIME_UPDATED = 1
+	KUDOS_TIME_UPDATED = 1,
+	KUDOS_TIME_APPROVED = 2  /* read-only: when the item's curation last
+	                            became `approved` (from the audit trail);
+	                            item_get_time() answers it for items an
+	                            output receives */
 };
 
 /* Badges an item carries into every output.  A bit set. */
@@ -184,7 +190,9 @@ typedef void (*kudos_exit_fn)(const struct kudos_host *host,
 typedef int (*kudos_collect_fn)(const struct kudos_host *host,
                                 struct kudos_instance *self, void *ctx);
 /* Output: called once per item that passed the render gate for this
- * output's scope, newest first (id as the tie-break).  `item` is
+ * output's scope (now, or for an output that declared a horizon with
+ * output_horizon(), at some instant of it), newest first (id as the
+ * tie-break).  `item` is
  * (transfer none) and valid only during the call: copy what you keep.
  * The author fields are already reduced to what the creator's credit
  * preference allows (an anonymous item has no author fields at all).
@@ -197,6 +205,20 @@ typedef int (*kudos_consume_fn)(const struct kudos_host *host,
 /* Output: every item has been consumed; write the files. */
 typedef int (*kudos_flush_fn)(const struct kudos_host *host,
                               struct kudos_instance *self, void *ctx);
+/* Filter: look at one item the job collected that this filter has not
+ * seen as it is now (new, edited upstream, or the job's filters changed),
+ * and say what you find through host->filter_flag(), filter_tag(),
+ * filter_score() and filter_set_language().  `item` is (transfer none),
+ * read-only and valid only during the call; it holds what the source
+ * said, plus the language an earlier filter of the job set.  Filters run
+ * after collect and before the curation rules, so rules can use what they
+ * set; a filter never changes an item's content, curation or rights.
+ * RETURN VALUE KUDOS_OK (also when there was nothing to say), or a
+ * negative code after set_error(): the run fails, naming the filter and
+ * the item, and nothing any filter found in this run is kept. */
+typedef int (*kudos_filter_fn)(const struct kudos_host *host,
+                               struct kudos_instance *self, void *ctx,
+                               const struct kudos_item *item);
 
 /* The descriptor a plugin returns.  Static, never freed. */
 struct kudos_plugin {
@@ -215,6 +237,10 @@ struct kudos_plugin {
 	kudos_flush_fn flush;     /* optional for outputs */
 	kudos_exit_fn exit;       /* optional */
 	/* ABI 1.0 ends here; new members are appended below. */
+
+	/* Appended in 1.0's pre-release: a descriptor whose struct_size stops
+	 * before it has no filter callback. */
+	kudos_filter_fn filter;   /* required for filters */
 };
 
 typedef const struct kudos_plugin *(*kudos_plugin_entry_fn)(void);
@@ -449,8 +475,9 @@ struct kudos_host {
 	const char *(*item_artifact)(struct kudos_instance *self, const struct kudos_item *item,
 	                             const char *plugin);
 	/* The grant's window, for outputs that publish later than now (a
-	 * repost at its slot time).  0 means open on that side.  RETURN VALUE
-	 * 1 when the item has a grant, else 0. */
+	 * repost at its slot time) to word their messages; whether an item
+	 * may go out at a time is gate_check_at()'s to say.  0 means open on
+	 * that side.  RETURN VALUE 1 when the item has a grant, else 0. */
 	int (*item_grant_window)(const struct kudos_item *item, int64_t *from, int64_t *until);
 	/* Write a file that publishes no item (a report, a list of
 	 * cancellations): atomically, inside the output directory, but not
@@ -465,7 +492,95 @@ struct kudos_host {
 	 * never call it have every placed item recorded in every shared file. */
 	int (*output_place)(struct kudos_instance *self, const char *item_id,
 	                    const char *relative);
-	/* ABI 1.0 ends here; new services are appended below. */
+
+	/* --- planning outputs (they publish later than now) ---------------- */
+
+	/* Call it from init(): this output publishes during [from, until)
+	 * (seconds, UTC), e.g. its first and last slot.  The render gate then
+	 * hands consume() every item that passes for the output's scope at
+	 * some instant of that span not before the run's clock, instead of
+	 * only the items that pass now, and the output must ask
+	 * gate_check_at() before it places an item at a time.  An output that
+	 * never calls it receives only what passes now.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL with the reason set (not an output, not
+	 * from init(), or until <= from). */
+	int (*output_horizon)(struct kudos_instance *self, int64_t from, int64_t until);
+	/* The render gate's verdict, for this output's scope, on publishing
+	 * the item `item_id` (transfer none) at the instant `at`: approved,
+	 * granted for the scope, `at` inside the grant's window, author not
+	 * opted out.  Ask about any item consume() was handed in this render,
+	 * from consume() or flush(), after output_horizon().  RETURN VALUE 1
+	 * when it passes; 0 when not, with *reason (may be NULL; transfer
+	 * none, a static string) saying why in a few words ("outside the
+	 * grant's window", "not handed to this output in this render"). */
+	int (*gate_check_at)(struct kudos_instance *self, const char *item_id, int64_t at,
+	                     const char **reason);
+
+	/* each_file, for a source whose per-file work is independent: `fn`
+	 * runs on several threads at once, each call reading one file, so
+	 * parsing a folder of pages uses every core.  Each call gets its own
+	 * `file_self` (transfer none, valid during the call): pass it, not
+	 * the collect() instance, to every host call made for that file.
+	 * The host keeps what each call emitted and logged, and hands it on
+	 * in file name order, so the store and the messages are exactly
+	 * what a serial each_file would give.  Memory stays bounded by a few
+	 * pages per thread.
+	 * Inside `fn`, only these services may be used with file_self: log,
+	 * set_error, should_stop, run_time, alloc/realloc/free, the item
+	 * builders and item_emit, utf8_check, html_to_text and the time and
+	 * zone services; the others (config, cursors, outputs) are refused.
+	 * `fn` must not write state shared between files without its own
+	 * synchronisation (atomic counters, say).  Files after the first one
+	 * that failed are discarded.  RETURN VALUE as each_file. */
+	int (*each_file_parallel)(struct kudos_instance *self, const char *path,
+	                          int (*fn)(void *ud, struct kudos_instance *file_self,
+	                                    const char *file, const char *data,
+	                                    size_t len),
+	                          void *ud);
+
+	/* --- filters (appended in 1.0's pre-release) ---------------------- */
+
+	/* What a filter found on the item its filter() callback was handed:
+	 * `item` must be that item and the call must come from inside
+	 * filter(); anything else is refused with KUDOS_EINVAL.  A filter's
+	 * findings on an item replace what it found on an earlier run.
+	 * Strings are copied (transfer none).  Names of flags and scores are
+	 * 1-32 bytes of [a-z0-9_]. */
+
+	/* Raise `flag` for a curator's eye, with `detail` (what triggered it,
+	 * shown beside the flag; may be NULL; at most 200 bytes of UTF-8).
+	 * Any name may be raised, kudos's own included (a better `pii`, a
+	 * `negative` in a language kudos's English lexicon cannot read); kudos
+	 * lists the item under it, e.g. in `kudos list --flag NAME`.  Raising
+	 * a flag again replaces its detail; at most 16 flags per filter and
+	 * item.  RETURN VALUE KUDOS_OK, or KUDOS_EINVAL for a bad name or
+	 * detail. */
+	int (*filter_flag)(struct kudos_instance *self, const struct kudos_item *item,
+	                   const char *flag, const char *detail);
+	/* Add a tag (a label such as "lang:de" or "spam"; rules can ask for
+	 * it): 1-64 bytes of UTF-8 without control characters, commas or
+	 * surrounding spaces, kept as given.  Adding a tag again changes
+	 * nothing; at most 32 tags per filter and item.  RETURN VALUE
+	 * KUDOS_OK, or KUDOS_EINVAL. */
+	int (*filter_tag)(struct kudos_instance *self, const struct kudos_item *item,
+	                  const char *tag);
+	/* Set a named score, a finite number (a confidence from 0 to 1, a
+	 * spam probability).  kudos shows it, and rules use it, as
+	 * "<filter>.<name>" (e.g. "language.confidence"), so two filters'
+	 * scores never collide.  Setting it again replaces the value; at most
+	 * 32 scores per filter and item.  RETURN VALUE KUDOS_OK, or
+	 * KUDOS_EINVAL. */
+	int (*filter_score)(struct kudos_instance *self, const struct kudos_item *item,
+	                    const char *name, double value);
+	/* Give the item a language, a BCP 47 tag ("de", "pt-BR", "zh-Hant"),
+	 * when it has none: what a source says is never overwritten, nor what
+	 * an earlier filter of the job set.  Filters after this one read it
+	 * with item_get(item, KUDOS_FIELD_LANGUAGE); rules, outputs and kudos
+	 * show it as the item's language, marked as guessed.  RETURN VALUE
+	 * KUDOS_OK; KUDOS_SKIP (positive, not an error) when the item already
+	 * has a language, which is kept; KUDOS_EINVAL for a malformed tag. */
+	int (*filter_set_language)(struct kudos_instance *self,
+	                           const struct kudos_item *item, const char *language);
 
 	/* --- excerpts ----------------------------------------------------- */
 
@@ -505,6 +620,7 @@ struct kudos_host {
 	 * this call it counts consume() calls, which suits outputs that
 	 * finish each item inside consume().  Call on the callback's thread. */
 	void (*output_progress)(struct kudos_instance *self, int64_t done, int64_t total);
+	/* New services are appended here, below everything else. */
 };
 
 #ifdef __cplusplus
