@@ -40,7 +40,7 @@ struct finding {
 	double old_sentiment;
 	/* output */
 	cJSON *detail; /* flag -> what was found */
-	char flags[1024];
+	char *flags;   /* "pii,question"; NULL: none yet */
 	int has_sentiment;
 	double sentiment;
 	struct kudos_dupe_sig sig;
@@ -136,7 +136,7 @@ static int on_list(const struct kudos_job *job, const char *key, const struct fi
 static int has_flag(const struct finding *f, const char *name)
 {
 	size_t n = strlen(name);
-	for (const char *p = f->flags; *p;) {
+	for (const char *p = f->flags ? f->flags : ""; *p;) {
 		size_t len = strcspn(p, ",");
 		if (len == n && strncmp(p, name, n) == 0)
 			return 1;
@@ -145,16 +145,20 @@ static int has_flag(const struct finding *f, const char *name)
 	return 0;
 }
 
+/* Add a flag; out of memory sets f->oom.  Most items have none, so the
+ * list is allocated only for those that do. */
 static void flag(struct finding *f, const char *name, const char *detail)
 {
-	size_t len = strlen(f->flags);
-	/* Never half a name: a flag that no longer fits is left out (only
-	 * filters raising dozens of flags on one item get here). */
-	if (len + strlen(name) + 2 > sizeof f->flags)
+	size_t len = f->flags ? strlen(f->flags) : 0, add = strlen(name) + 2;
+	char *grown = realloc(f->flags, len + add);
+	if (!grown) {
+		f->oom = 1;
 		return;
-	snprintf(f->flags + len, sizeof f->flags - len, "%s%s", len ? "," : "", name);
-	if (detail)
-		cJSON_AddStringToObject(f->detail, name, detail);
+	}
+	snprintf(grown + len, add, "%s%s", len ? "," : "", name);
+	f->flags = grown;
+	if (detail && !cJSON_AddStringToObject(f->detail, name, detail))
+		f->oom = 1;
 }
 
 /* The flags filter plugins raised (engine/filter.h), each with the
@@ -227,6 +231,7 @@ static void finding_release(struct finding *f)
 	free(f->old_flags);
 	free(f->old_detail);
 	free(f->old_dup);
+	free(f->flags);
 	cJSON_Delete(f->detail);
 }
 
@@ -373,16 +378,19 @@ static int save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
 		const char *dup_of = rep && strcmp(rep, f->id) != 0 ? rep : NULL;
 		if (dup_of)
 			flag(f, "duplicate", dup_of);
-		*flagged += f->flags[0] != '\0';
+		if (f->oom)
+			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		*flagged += f->flags != NULL;
 		char *detail = cJSON_PrintUnformatted(f->detail);
 		if (!detail)
 			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-		int unchanged = same_text(f->flags, f->old_flags) && same_text(detail, f->old_detail) &&
+		const char *flags = f->flags ? f->flags : "";
+		int unchanged = same_text(flags, f->old_flags) && same_text(detail, f->old_detail) &&
 		                same_text(dup_of, f->old_dup) &&
 		                f->has_sentiment == f->old_has_sentiment &&
 		                (!f->has_sentiment || f->sentiment == f->old_sentiment);
 		int rc = unchanged ? 0
-		                   : kudos_store_set_analysis(s, f->id, f->flags, detail,
+		                   : kudos_store_set_analysis(s, f->id, flags, detail,
 		                                              f->has_sentiment, f->sentiment, dup_of,
 		                                              err);
 		free(detail);
