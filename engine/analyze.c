@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,27 +24,40 @@
 /* VADER's own cut: compound at or below -0.05 reads as negative. */
 #define NEGATIVE_AT -0.05
 
+/* One item as curation reads it (copied out of the store's row) and what
+ * it found.  Items are read first, analysed on several threads, then
+ * grouped and saved in the order they were read, so the outcome does not
+ * depend on the threads. */
 struct finding {
-	char *id;
+	/* input */
+	char *id, *text, *language, *author_name, *author_handle, *filter_results;
+	unsigned badges;
+	int64_t created;
+	int edited;
+	/* what was saved last time */
+	char *old_flags, *old_detail, *old_dup;
+	int old_has_sentiment;
+	double old_sentiment;
+	/* output */
 	cJSON *detail; /* flag -> what was found */
-	char flags[1024];
+	char *flags;   /* "pii,question"; NULL: none yet */
 	int has_sentiment;
 	double sentiment;
-	size_t dupe_index;
+	struct kudos_dupe_sig sig;
+	int oom;
 };
 
 struct run {
 	struct kudos_blocklist *blocklist;
 	struct kudos_sentiment *lexicon;
-	struct kudos_fold fold;
-	struct kudos_dupes *dupes;
 	const struct kudos_job *job;
-	struct kudos_store *store;
 	struct finding *v;
 	size_t n, cap;
-	int failed;
-	struct kudos_error *err;
 };
+
+/* Analysis threads at most, and the fewest items worth a thread. */
+#define MAX_THREADS 8
+#define ITEMS_PER_THREAD 512
 
 /* The lexicon: $KUDOS_DATA_DIR, the installed folder, or the source tree
  * the program was built in (build/kudos -> engine/curation/). */
@@ -104,12 +118,12 @@ static int build_blocklist(struct run *r, struct kudos_error *err)
 }
 
 /* Whether the author is on one of the job's lists (by name or handle). */
-static int on_list(const struct kudos_job *job, const char *key, const struct kudos_item *it)
+static int on_list(const struct kudos_job *job, const char *key, const struct finding *f)
 {
 	const cJSON *cur = cJSON_GetObjectItemCaseSensitive(job->root, "curation");
 	const cJSON *e;
-	const char *name = it->field[KUDOS_FIELD_AUTHOR_NAME];
-	const char *handle = it->field[KUDOS_FIELD_AUTHOR_HANDLE];
+	const char *name = f->author_name;
+	const char *handle = f->author_handle;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(cur, key))
 	{
 		if ((name && !strcmp(name, e->valuestring)) ||
@@ -122,7 +136,7 @@ static int on_list(const struct kudos_job *job, const char *key, const struct ku
 static int has_flag(const struct finding *f, const char *name)
 {
 	size_t n = strlen(name);
-	for (const char *p = f->flags; *p;) {
+	for (const char *p = f->flags ? f->flags : ""; *p;) {
 		size_t len = strcspn(p, ",");
 		if (len == n && strncmp(p, name, n) == 0)
 			return 1;
@@ -131,16 +145,20 @@ static int has_flag(const struct finding *f, const char *name)
 	return 0;
 }
 
+/* Add a flag; out of memory sets f->oom.  Most items have none, so the
+ * list is allocated only for those that do. */
 static void flag(struct finding *f, const char *name, const char *detail)
 {
-	size_t len = strlen(f->flags);
-	/* Never half a name: a flag that no longer fits is left out (only
-	 * filters raising dozens of flags on one item get here). */
-	if (len + strlen(name) + 2 > sizeof f->flags)
+	size_t len = f->flags ? strlen(f->flags) : 0, add = strlen(name) + 2;
+	char *grown = realloc(f->flags, len + add);
+	if (!grown) {
+		f->oom = 1;
 		return;
-	snprintf(f->flags + len, sizeof f->flags - len, "%s%s", len ? "," : "", name);
-	if (detail)
-		cJSON_AddStringToObject(f->detail, name, detail);
+	}
+	snprintf(grown + len, add, "%s%s", len ? "," : "", name);
+	f->flags = grown;
+	if (detail && !cJSON_AddStringToObject(f->detail, name, detail))
+		f->oom = 1;
 }
 
 /* The flags filter plugins raised (engine/filter.h), each with the
@@ -195,29 +213,75 @@ static void excerpt(const char *text, size_t start, size_t end, char *buf, size_
 	buf[n] = '\0';
 }
 
-static int analyse_one(void *ud, struct kudos_item *it)
+static char *dup_or_null(const char *s, int *oom)
+{
+	char *copy = s ? strdup(s) : NULL;
+	*oom |= s && !copy;
+	return copy;
+}
+
+static void finding_release(struct finding *f)
+{
+	free(f->id);
+	free(f->text);
+	free(f->language);
+	free(f->author_name);
+	free(f->author_handle);
+	free(f->filter_results);
+	free(f->old_flags);
+	free(f->old_detail);
+	free(f->old_dup);
+	free(f->flags);
+	cJSON_Delete(f->detail);
+}
+
+/* kudos_store_each_for_analysis's callback: keep the row. */
+static int read_one(void *ud, const struct kudos_analysis_row *row)
 {
 	struct run *r = ud;
-	const char *text = it->field[KUDOS_FIELD_TEXT];
-	size_t len = strlen(text);
-	char buf[160];
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
 		struct finding *v = realloc(r->v, cap * sizeof *v);
 		if (!v)
-			goto oom;
+			return 1;
 		r->v = v;
 		r->cap = cap;
 	}
 	struct finding *f = &r->v[r->n];
+	int oom = 0;
 	memset(f, 0, sizeof *f);
-	if (!(f->id = strdup(it->field[KUDOS_FIELD_ID])) || !(f->detail = cJSON_CreateObject()))
-		goto oom_f;
-	if (kudos_fold(&r->fold, text, len))
-		goto oom_f;
+	f->id = dup_or_null(row->id, &oom);
+	f->text = dup_or_null(row->text ? row->text : "", &oom);
+	f->language = dup_or_null(row->language, &oom);
+	f->author_name = dup_or_null(row->author_name, &oom);
+	f->author_handle = dup_or_null(row->author_handle, &oom);
+	f->filter_results = dup_or_null(row->filter_results, &oom);
+	f->old_flags = dup_or_null(row->flags, &oom);
+	f->old_detail = dup_or_null(row->flag_detail, &oom);
+	f->old_dup = dup_or_null(row->duplicate_of, &oom);
+	f->badges = row->badges;
+	f->created = row->has_created ? row->created : 0;
+	f->edited = row->edited;
+	f->old_has_sentiment = row->has_sentiment;
+	f->old_sentiment = row->sentiment;
+	r->n++; /* counted even half-filled, so that it is released */
+	return oom;
+}
 
+/* Every analysis of one item; runs on any thread with its own scratch.
+ * Failures (out of memory) set f->oom. */
+static void analyse_one(const struct run *r, struct finding *f, struct kudos_fold *fold,
+                        struct kudos_dupes_scratch *scratch)
+{
+	const char *text = f->text;
+	size_t len = strlen(text);
+	char buf[160];
+	if (!(f->detail = cJSON_CreateObject()) || kudos_fold(fold, text, len)) {
+		f->oom = 1;
+		return;
+	}
 	struct kudos_pii hits[4];
-	int n_pii = kudos_pii_scan_folded(text, len, &r->fold, hits, 4);
+	int n_pii = kudos_pii_scan_folded(text, len, fold, hits, 4);
 	if (n_pii > 0) {
 		char what[200];
 		excerpt(text, hits[0].start, hits[0].end, buf, 64);
@@ -225,81 +289,137 @@ static int analyse_one(void *ud, struct kudos_item *it)
 		flag(f, "pii", what);
 	}
 	struct kudos_block_match m;
-	if (r->blocklist && kudos_blocklist_match_folded(r->blocklist, &r->fold, &m)) {
+	if (r->blocklist && kudos_blocklist_match_folded(r->blocklist, fold, &m)) {
 		excerpt(text, m.start, m.end, buf, sizeof buf);
 		flag(f, "blocked_word", buf);
 	}
-	if (r->lexicon && lexicon_reads(it->field[KUDOS_FIELD_LANGUAGE])) {
+	if (r->lexicon && lexicon_reads(f->language)) {
 		size_t words;
-		if (kudos_sentiment_score_folded(r->lexicon, text, &r->fold, &f->sentiment, &words) == 0)
+		if (kudos_sentiment_score_folded(r->lexicon, text, fold, &f->sentiment, &words) == 0)
 			f->has_sentiment = 1;
 		if (f->has_sentiment && f->sentiment <= NEGATIVE_AT)
 			flag(f, "negative", NULL);
 	}
-	if (kudos_question_like_folded(text, len, &r->fold))
+	if (kudos_question_like_folded(text, len, fold))
 		flag(f, "question", NULL);
-	if ((it->badges & KUDOS_BADGE_INCENTIVIZED) || on_list(r->job, "incentivized", it))
+	if ((f->badges & KUDOS_BADGE_INCENTIVIZED) || on_list(r->job, "incentivized", f))
 		flag(f, "incentivized", NULL);
-	if ((it->badges & KUDOS_BADGE_EMPLOYEE) || on_list(r->job, "employees", it))
+	if ((f->badges & KUDOS_BADGE_EMPLOYEE) || on_list(r->job, "employees", f))
 		flag(f, "employee", NULL);
-	if (it->filter_results && merge_filter_flags(f, it->filter_results))
-		goto oom_f;
-	int edited;
-	if (kudos_store_edited(r->store, f->id, &edited, r->err))
-		goto fail_f;
-	if (edited)
+	if (f->filter_results && merge_filter_flags(f, f->filter_results))
+		f->oom = 1;
+	if (f->edited)
 		flag(f, "edited_upstream", NULL);
-	int64_t created = it->has_time[KUDOS_TIME_CREATED] ? it->time[KUDOS_TIME_CREATED] : 0;
-	if (kudos_dupes_add_folded(r->dupes, f->id, text, len, &r->fold, created, &f->dupe_index,
-	                           r->err))
-		goto fail_f;
-	r->n++;
-	return 0;
-oom_f:
-	kudos_fail(r->err, KUDOS_EXIT_FAIL, "out of memory");
-fail_f:
-	free(f->id);
-	cJSON_Delete(f->detail);
-	r->failed = 1;
-	return 1;
-oom:
-	kudos_fail(r->err, KUDOS_EXIT_FAIL, "out of memory");
-	r->failed = 1;
-	return 1;
+	if (kudos_dupes_sign(scratch, text, len, fold, &f->sig))
+		f->oom = 1;
 }
 
-static int save(struct run *r, long *flagged, struct kudos_error *err)
+struct slice {
+	const struct run *r;
+	size_t from, to;
+};
+
+static void *analyse_slice(void *arg)
+{
+	struct slice *sl = arg;
+	struct kudos_fold fold;
+	struct kudos_dupes_scratch scratch = {0};
+	kudos_fold_init(&fold);
+	for (size_t i = sl->from; i < sl->to; i++)
+		analyse_one(sl->r, &sl->r->v[i], &fold, &scratch);
+	kudos_fold_release(&fold);
+	kudos_dupes_scratch_release(&scratch);
+	return NULL;
+}
+
+/* Analyse every finding, on as many threads as there are cores (and
+ * enough items to share); the calling thread takes the first slice. */
+static int analyse_all(const struct run *r, struct kudos_error *err)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cores > 1 ? (size_t)cores : 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > r->n / ITEMS_PER_THREAD)
+		threads = r->n / ITEMS_PER_THREAD ? r->n / ITEMS_PER_THREAD : 1;
+	struct slice slices[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	size_t started = 1;
+	for (size_t t = 0; t < threads; t++)
+		slices[t] = (struct slice){r, r->n * t / threads, r->n * (t + 1) / threads};
+	for (; started < threads; started++)
+		if (pthread_create(&tid[started], NULL, analyse_slice, &slices[started]) != 0)
+			break;
+	/* Slices whose thread did not start are done here. */
+	analyse_slice(&slices[0]);
+	for (size_t t = started; t < threads; t++)
+		analyse_slice(&slices[t]);
+	for (size_t t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].oom)
+			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	return 0;
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Save what changed since the last analysis: a run over items nothing
+ * happened to writes nothing. */
+static int save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
+                long *flagged, struct kudos_error *err)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		struct finding *f = &r->v[i];
-		const char *rep = kudos_dupes_representative(r->dupes, f->dupe_index);
+		const char *rep = kudos_dupes_representative(dupes, i);
 		const char *dup_of = rep && strcmp(rep, f->id) != 0 ? rep : NULL;
 		if (dup_of)
 			flag(f, "duplicate", dup_of);
+		if (f->oom)
+			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+		*flagged += f->flags != NULL;
 		char *detail = cJSON_PrintUnformatted(f->detail);
 		if (!detail)
 			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-		int rc = kudos_store_set_analysis(r->store, f->id, f->flags, detail, f->has_sentiment,
-		                                  f->sentiment, dup_of, err);
+		const char *flags = f->flags ? f->flags : "";
+		int unchanged = same_text(flags, f->old_flags) && same_text(detail, f->old_detail) &&
+		                same_text(dup_of, f->old_dup) &&
+		                f->has_sentiment == f->old_has_sentiment &&
+		                (!f->has_sentiment || f->sentiment == f->old_sentiment);
+		int rc = unchanged ? 0
+		                   : kudos_store_set_analysis(s, f->id, flags, detail,
+		                                              f->has_sentiment, f->sentiment, dup_of,
+		                                              err);
 		free(detail);
 		if (rc)
 			return -1;
-		*flagged += f->flags[0] != '\0';
 	}
 	return 0;
+}
+
+/* Group the items' signatures, in the order they were read. */
+static int group(const struct run *r, struct kudos_dupes *dupes, struct kudos_error *err)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (kudos_dupes_add_signed(dupes, r->v[i].id, r->v[i].created, &r->v[i].sig, NULL,
+		                           err))
+			return -1;
+	return kudos_dupes_group(dupes, err);
 }
 
 int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
                   const char *const *sources, long *flagged, struct kudos_error *err)
 {
-	struct run r = {.job = job, .store = s, .err = err};
-	struct kudos_query q = {.sources = sources};
+	struct run r = {.job = job};
+	struct kudos_dupes *dupes = NULL;
 	int rc = -1, in_tx = 0;
 	*flagged = 0;
-	kudos_fold_init(&r.fold);
 	if (build_blocklist(&r, err))
 		goto done;
-	if (!(r.dupes = kudos_dupes_new(0))) {
+	if (!(dupes = kudos_dupes_new(0))) {
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 		goto done;
 	}
@@ -311,23 +431,21 @@ int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
 	if (kudos_store_begin(s, err))
 		goto done;
 	in_tx = 1;
-	if (kudos_store_each(s, &q, analyse_one, &r, err) < 0 || r.failed)
-		goto done;
-	if (kudos_dupes_group(r.dupes, err) || save(&r, flagged, err) ||
-	    kudos_store_commit(s, err))
+	int read = kudos_store_each_for_analysis(s, sources, read_one, &r, err);
+	if (read > 0)
+		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	if (read || analyse_all(&r, err) || group(&r, dupes, err) ||
+	    save(&r, dupes, s, flagged, err) || kudos_store_commit(s, err))
 		goto done;
 	in_tx = 0;
 	rc = 0;
 done:
 	if (in_tx)
 		kudos_store_rollback(s);
-	for (size_t i = 0; i < r.n; i++) {
-		free(r.v[i].id);
-		cJSON_Delete(r.v[i].detail);
-	}
+	for (size_t i = 0; i < r.n; i++)
+		finding_release(&r.v[i]);
 	free(r.v);
-	kudos_fold_release(&r.fold);
-	kudos_dupes_free(r.dupes);
+	kudos_dupes_free(dupes);
 	kudos_blocklist_free(r.blocklist);
 	kudos_sentiment_free(r.lexicon);
 	return rc;

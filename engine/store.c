@@ -156,7 +156,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[ST_SET_ANALYSIS] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
 			    " duplicate_of = ?5 WHERE id = ?1",
-	[ST_EDITED] = "SELECT EXISTS (SELECT 1 FROM item_edits WHERE item_id = ?1)",
 	[ST_SET_FILTERED] = "UPDATE items SET filter_results = ?2, language_guess = ?3,"
 			    " filter_setup = ?4, filter_hash = ?5 WHERE id = ?1",
 };
@@ -538,19 +537,6 @@ int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *s
 	return store_step_once(s, st, "clearing what filters found", err);
 }
 
-int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
-                       struct kudos_error *err)
-{
-	sqlite3_stmt *st = store_cached(s, ST_EDITED);
-	store_bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	*edited = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW)
-		return store_fail(s, err, "reading edits");
-	return 0;
-}
-
 int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
                        const char *actor, const struct kudos_terms *terms,
                        int64_t now, int *outcome, struct kudos_error *err)
@@ -773,6 +759,57 @@ int kudos_store_get(struct kudos_store *s, const char *id,
 	rc = 0;
 done:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sources,
+                                  kudos_store_analysis_fn fn, void *ud,
+                                  struct kudos_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *set = NULL;
+	int rc = -1, step;
+	if (sources_json(sources, &set))
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	if (store_prepare(s,
+	            "SELECT i.id, i.text, coalesce(i.language, i.language_guess), i.author_name,"
+	            " i.author_handle, i.filter_results, i.badges, i.created_at,"
+	            " EXISTS (SELECT 1 FROM item_edits e WHERE e.item_id = i.id),"
+	            " i.flags, i.flag_detail, i.duplicate_of, i.sentiment FROM items i"
+	            " WHERE ?1 IS NULL OR i.source IN (SELECT value FROM json_each(?1))"
+	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
+	            &st, err))
+		goto done;
+	store_bind_text(st, 1, set);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kudos_analysis_row row = {
+			.id = store_col_text(st, 0),
+			.text = store_col_text(st, 1),
+			.language = store_col_text(st, 2),
+			.author_name = store_col_text(st, 3),
+			.author_handle = store_col_text(st, 4),
+			.filter_results = store_col_text(st, 5),
+			.badges = (unsigned)sqlite3_column_int(st, 6),
+			.has_created = sqlite3_column_type(st, 7) != SQLITE_NULL,
+			.created = sqlite3_column_int64(st, 7),
+			.edited = sqlite3_column_int(st, 8),
+			.flags = store_col_text(st, 9),
+			.flag_detail = store_col_text(st, 10),
+			.duplicate_of = store_col_text(st, 11),
+			.has_sentiment = sqlite3_column_type(st, 12) != SQLITE_NULL,
+			.sentiment = sqlite3_column_double(st, 12),
+		};
+		if ((rc = fn(ud, &row)) != 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE) {
+		store_fail(s, err, "reading items to curate");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(set);
 	return rc;
 }
 

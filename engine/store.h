@@ -83,6 +83,29 @@ typedef int (*kudos_store_each_fn)(void *ud, struct kudos_item *it);
 int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
                      kudos_store_each_fn fn, void *ud, struct kudos_error *err);
 
+/* What curation reads of an item, and what it last saved: lighter than a
+ * whole item (no grant, media or metadata).  Lent for the call. */
+struct kudos_analysis_row {
+	const char *id, *text;
+	const char *language;       /* the source's, else a filter's guess */
+	const char *author_name, *author_handle;
+	const char *filter_results; /* JSON, "{}" when none */
+	unsigned badges;
+	int has_created;
+	int64_t created;
+	int edited;                 /* edited upstream at least once */
+	/* the analysis saved last time */
+	const char *flags, *flag_detail, *duplicate_of;
+	int has_sentiment;
+	double sentiment;
+};
+typedef int (*kudos_store_analysis_fn)(void *ud, const struct kudos_analysis_row *row);
+/* Visit the items of `sources` (NULL: all) in kudos_store_each's order.
+ * Return non-zero to stop; that value is returned. */
+int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sources,
+                                  kudos_store_analysis_fn fn, void *ud,
+                                  struct kudos_error *err);
+
 /* Set an item's curation state (new, approved, rejected) and audit it.
  * *changed says whether it differed.  RETURN VALUE -1 with
  * KUDOS_EXIT_INPUT for an unknown id or state. */
@@ -181,10 +204,6 @@ int kudos_store_set_filter_results(struct kudos_store *s, const char *id,
  * NULL: all): for a job that lists no filters (any more). */
 int kudos_store_clear_filter_results(struct kudos_store *s, const char *const *sources,
                                      struct kudos_error *err);
-/* Whether upstream ever edited the item. */
-int kudos_store_edited(struct kudos_store *s, const char *id, int *edited,
-                       struct kudos_error *err);
-
 /* Excerpts (store_excerpt.c): a curator-approved shortening of an item's
  * quote (engine/excerpt.c builds and checks it), kept beside the original
  * and valid only while the item's content hash is `content_hash`: an

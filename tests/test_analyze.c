@@ -3,6 +3,7 @@
  * list of customers waiting for an answer. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,4 +168,85 @@ Test(analyze_hostile, random_unicode_from_every_script)
 	kt_rmtree(d);
 	free(d);
 	free(j);
+}
+
+/* Enough items that curation runs on several threads: every copy must
+ * still point at its own original, whichever slice of the work either
+ * fell into, and a second curate over nothing new changes nothing. */
+Test(analyze_many, duplicates_found_across_threads_and_a_rerun_changes_nothing)
+{
+	enum { ORIGINALS = 2400, COPY_EVERY = 7 };
+	static const char *const syll[] = {"ka", "lo", "mi", "ne", "su", "ta", "ri", "vo",
+	                                   "pe", "zu", "ba", "do", "fi", "gu", "he", "ju"};
+	char *d = kt_tmpdir(), *csv_path = kt_path(d, "s.csv");
+	size_t cap = 400 * ORIGINALS, len = 0;
+	char *csv = malloc(cap), text[ORIGINALS][200];
+	cr_assert(csv);
+	len += (size_t)snprintf(csv + len, cap - len, "id,name,rating,date,text\n");
+	unsigned seed = 12345;
+	for (int i = 0; i < ORIGINALS; i++) {
+		/* eight made-up words: unrelated texts share almost no 9-grams */
+		size_t t = 0;
+		for (int w = 0; w < 8; w++) {
+			for (int k = 0; k < 3; k++) {
+				seed = seed * 1103515245u + 12345u;
+				t += (size_t)snprintf(text[i] + t, sizeof text[i] - t, "%s",
+				                      syll[(seed >> 16) % 16]);
+			}
+			text[i][t++] = ' ';
+		}
+		snprintf(text[i] + t, sizeof text[i] - t, "number %d", i);
+		len += (size_t)snprintf(csv + len, cap - len, "o%d,N%d,5,2026-01-01T%02d:%02d:00Z,%s\n",
+		                        i, i, i / 60 % 24, i % 60, text[i]);
+	}
+	for (int i = 0; i < ORIGINALS; i += COPY_EVERY)
+		len += (size_t)snprintf(csv + len, cap - len, "c%d,C%d,5,2026-02-01T10:00:00Z,%s!!\n",
+		                        i, i, text[i]);
+	kt_write(csv_path, csv);
+	char *j = kt_job(d, "{\"name\": \"m\", \"store\": \"k.db\", \"sources\": [{\"plugin\":"
+	                    " \"csv\", \"path\": \"s.csv\"}]}");
+	char *db = kt_path(d, "k.db");
+	struct kt_run r = kt_kudos(d, "collect", j, "--plugin-path", KT_PLUGINS, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	kt_run_free(&r);
+	char *lists[2];
+	for (int run = 0; run < 2; run++) {
+		r = kt_kudos(d, "curate", j, "--plugin-path", KT_PLUGINS, NULL);
+		cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+		kt_run_free(&r);
+		r = kt_kudos(d, "list", "--json", "--store", db, NULL);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		lists[run] = r.out;
+		r.out = NULL;
+		kt_run_free(&r);
+	}
+	cr_assert_str_eq(lists[0], lists[1], "a second curate changed what the first found");
+	cJSON *items = cJSON_Parse(lists[0]), *e;
+	cr_assert(cJSON_IsArray(items));
+	int copies = 0, grouped_originals = 0;
+	cJSON_ArrayForEach(e, items)
+	{
+		const char *id = cJSON_GetObjectItem(e, "id")->valuestring;
+		const cJSON *dup = cJSON_GetObjectItem(e, "duplicate_of");
+		if (id[4] == 'c') {
+			char want[32];
+			snprintf(want, sizeof want, "csv:o%s", id + 5);
+			cr_assert(cJSON_IsString(dup) && !strcmp(dup->valuestring, want),
+			          "%s should be a duplicate of %s", id, want);
+			copies++;
+		} else {
+			grouped_originals += cJSON_IsString(dup);
+		}
+	}
+	cr_assert_eq(copies, (ORIGINALS + COPY_EVERY - 1) / COPY_EVERY);
+	cr_assert_eq(grouped_originals, 0, "unrelated originals were grouped");
+	cJSON_Delete(items);
+	free(lists[0]);
+	free(lists[1]);
+	free(csv);
+	free(csv_path);
+	free(j);
+	free(db);
+	kt_rmtree(d);
+	free(d);
 }
