@@ -1,20 +1,18 @@
-/* The host service table handed to plugins, and plugin instances. */
+/* The host service table handed to plugins, and plugin instances; the
+ * services for outputs and filters are in host_output.c and host_filter.c
+ * (host_services.h). */
 #include "instance.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <math.h>
 #include <search.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fsutil.h"
 #include "gate.h"
 #include "host_files.h"
+#include "host_services.h"
 #include "html.h"
 #include "rights.h"
 #include "zone.h"
@@ -48,7 +46,7 @@ static void vlog_line(struct kudos_instance *self, int level, const char *fmt, v
 		fputs(out, stderr);
 }
 
-static void host_log(struct kudos_instance *self, int level, const char *fmt, ...)
+void kudos_host_log(struct kudos_instance *self, int level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -56,7 +54,7 @@ static void host_log(struct kudos_instance *self, int level, const char *fmt, ..
 	va_end(ap);
 }
 
-static void host_set_error(struct kudos_instance *self, const char *fmt, ...)
+void kudos_host_set_error(struct kudos_instance *self, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -78,9 +76,9 @@ static int refused_in_file_call(struct kudos_instance *self, const char *service
 {
 	if (!self->batch)
 		return 0;
-	host_set_error(self, "%s is not available inside an each_file_parallel callback; "
-	                     "call it from collect() before or after reading the files",
-	               service);
+	kudos_host_set_error(self, "%s is not available inside an each_file_parallel callback; "
+	                           "call it from collect() before or after reading the files",
+	                     service);
 	return 1;
 }
 
@@ -115,28 +113,29 @@ static int64_t host_run_time(struct kudos_instance *self)
 
 /* ---- building items -------------------------------------------------- */
 
-static int text_ok(const char *s)
+int kudos_host_text_ok(const char *s)
 {
 	return kudos_utf8_valid(s, strlen(s));
 }
 
 static struct kudos_item *host_item_new(struct kudos_instance *self, const char *external_id)
 {
-	if (!external_id || !*external_id || strlen(external_id) > 512 || !text_ok(external_id)) {
-		host_log(self, KUDOS_LOG_WARN, "an item id must be 1-512 bytes of UTF-8; "
-		                               "item skipped");
+	if (!external_id || !*external_id || strlen(external_id) > 512 ||
+	    !kudos_host_text_ok(external_id)) {
+		kudos_host_log(self, KUDOS_LOG_WARN, "an item id must be 1-512 bytes of UTF-8; "
+		                                     "item skipped");
 		return NULL;
 	}
 	for (const unsigned char *p = (const unsigned char *)external_id; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f) {
-			host_log(self, KUDOS_LOG_WARN, "item id '%s' holds a control character; "
-			                               "item skipped", external_id);
+			kudos_host_log(self, KUDOS_LOG_WARN, "item id '%s' holds a control character; "
+			                                     "item skipped", external_id);
 			return NULL;
 		}
 	}
 	struct kudos_item *it = kudos_item_new(self->desc->name, external_id);
 	if (!it)
-		host_log(self, KUDOS_LOG_ERROR, "out of memory");
+		kudos_host_log(self, KUDOS_LOG_ERROR, "out of memory");
 	return it;
 }
 
@@ -160,7 +159,7 @@ static int host_item_set(struct kudos_item *it, int field, const char *value)
 		return KUDOS_EINVAL;
 	if (!value)
 		return kudos_item_put(it, field, NULL);
-	if (!text_ok(value))
+	if (!kudos_host_text_ok(value))
 		return KUDOS_EINVAL;
 	if (field == KUDOS_FIELD_KIND && !kudos_kind_valid(value))
 		return KUDOS_EINVAL;
@@ -199,7 +198,7 @@ static int host_item_set_time(struct kudos_item *it, int which, int64_t utc)
 static int host_item_add_media(struct kudos_item *it, const char *type, const char *url,
                                const char *alt)
 {
-	if (!it || !type || !url || !text_ok(type) || !text_ok(url) || (alt && !text_ok(alt)))
+	if (!it || !type || !url || !kudos_host_text_ok(type) || !kudos_host_text_ok(url) || (alt && !kudos_host_text_ok(alt)))
 		return KUDOS_EINVAL;
 	return kudos_item_add_media(it, type, url, alt);
 }
@@ -214,7 +213,7 @@ static int host_item_add_badges(struct kudos_item *it, unsigned badges)
 
 static int host_item_set_meta(struct kudos_item *it, const char *key, const char *value)
 {
-	if (!it || !key || !value || !*key || !text_ok(key) || !text_ok(value))
+	if (!it || !key || !value || !*key || !kudos_host_text_ok(key) || !kudos_host_text_ok(value))
 		return KUDOS_EINVAL;
 	return kudos_item_set_meta(it, key, value);
 }
@@ -222,7 +221,7 @@ static int host_item_set_meta(struct kudos_item *it, const char *key, const char
 static int host_item_set_consent(struct kudos_item *it, const char *scopes,
                                  const char *evidence)
 {
-	if (!it || !scopes || !evidence || !text_ok(evidence))
+	if (!it || !scopes || !evidence || !kudos_host_text_ok(evidence))
 		return KUDOS_EINVAL;
 	char *canon = kudos_scopes_canonical(scopes), *ev = strdup(evidence);
 	if (!canon || !ev) {
@@ -272,8 +271,8 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 		return KUDOS_EINVAL;
 	const char *text = it->field[KUDOS_FIELD_TEXT];
 	if (!text || !*text) {
-		host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped",
-		         it->field[KUDOS_FIELD_ID]);
+		kudos_host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped",
+		               it->field[KUDOS_FIELD_ID]);
 		self->n_invalid++;
 		kudos_item_free(it);
 		return KUDOS_EINVAL;
@@ -370,7 +369,7 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 	if (self->writer)
 		kudos_writer_sync(self->writer); /* the store is the writer's until then */
 	if (kudos_store_cursor_get(self->store, self->state_key, key, &value, &err)) {
-		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
+		kudos_host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
 		return NULL;
 	}
 	/* Kept with the config values, so it lives until exit(). */
@@ -388,345 +387,16 @@ static const char *host_cursor_get(struct kudos_instance *self, const char *key)
 
 static int host_cursor_set(struct kudos_instance *self, const char *key, const char *value)
 {
-	if (!key || !value || !self->state_key || !text_ok(key) || !text_ok(value) ||
-	    refused_in_file_call(self, "cursor_set"))
+	if (!key || !value || !self->state_key || !kudos_host_text_ok(key) || !kudos_host_text_ok(value) ||
+	          refused_in_file_call(self, "cursor_set"))
 		return KUDOS_EINVAL;
 	if (self->writer)
 		kudos_writer_sync(self->writer);
 	if (kudos_store_cursor_set(self->store, self->state_key, key, value, &self->store_err)) {
-		host_set_error(self, "%s", self->store_err.msg);
+		kudos_host_set_error(self, "%s", self->store_err.msg);
 		return KUDOS_EFAIL;
 	}
 	return KUDOS_OK;
-}
-
-/* ---- outputs --------------------------------------------------------- */
-
-static const char *host_output_dir(struct kudos_instance *self)
-{
-	return self->output_dir;
-}
-
-/* The absolute path of `relative` inside the output folder, or NULL with
- * the error set (KUDOS_EPATH in *status) when it would leave it. */
-static char *confined_path(struct kudos_instance *self, const char *relative, int *status)
-{
-	*status = KUDOS_EINVAL;
-	if (!self->output_dir)
-		return NULL;
-	if (!relative || !kudos_path_is_confined(relative)) {
-		host_set_error(self, "refused to write '%s': outputs write only inside %s",
-		               relative ? relative : "(null)", self->output_dir);
-		*status = KUDOS_EPATH;
-		return NULL;
-	}
-	char *path = kudos_path_resolve(self->output_dir, relative);
-	if (!path)
-		*status = KUDOS_ENOMEM;
-	return path;
-}
-
-static int write_file(struct kudos_instance *self, const char *path, const void *data,
-                      size_t len)
-{
-	struct kudos_error err = {0};
-	if (!self->dry_run && kudos_write_atomic(path, data, len, &err)) {
-		host_set_error(self, "%s", err.msg);
-		return KUDOS_EIO;
-	}
-	return KUDOS_OK;
-}
-
-static int host_output_write(struct kudos_instance *self, const char *relative,
-                             const void *data, size_t len)
-{
-	int status;
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	char **grown = realloc(self->written, (self->n_written + 1) * sizeof *grown);
-	if (!grown) {
-		free(path);
-		return KUDOS_ENOMEM;
-	}
-	self->written = grown;
-	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
-		free(path);
-		return status;
-	}
-	self->written[self->n_written++] = path;
-	return KUDOS_OK;
-}
-
-static int host_output_write_report(struct kudos_instance *self, const char *relative,
-                                    const void *data, size_t len)
-{
-	int status;
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	status = write_file(self, path, data, len);
-	free(path);
-	return status;
-}
-
-static int host_output_place(struct kudos_instance *self, const char *item_id,
-                             const char *relative)
-{
-	int status;
-	if (!item_id || !*item_id)
-		return KUDOS_EINVAL;
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	struct kudos_item_file *grown =
-		realloc(self->placements, (self->n_placements + 1) * sizeof *grown);
-	char *id = strdup(item_id);
-	if (grown)
-		self->placements = grown;
-	if (!grown || !id) {
-		free(id);
-		free(path);
-		return KUDOS_ENOMEM;
-	}
-	self->placements[self->n_placements++] = (struct kudos_item_file){id, path};
-	return KUDOS_OK;
-}
-
-/* Remember that `path` (absolute, taken) is the item's own file. */
-static int note_item_file(struct kudos_instance *self, const char *item_id, char *path)
-{
-	struct kudos_item_file *grown =
-		realloc(self->item_files, (self->n_item_files + 1) * sizeof *grown);
-	char *id = strdup(item_id);
-	if (grown)
-		self->item_files = grown;
-	if (!grown || !id) {
-		free(id);
-		free(path);
-		return KUDOS_ENOMEM;
-	}
-	self->item_files[self->n_item_files++] = (struct kudos_item_file){id, path};
-	return KUDOS_OK;
-}
-
-static int host_output_write_item(struct kudos_instance *self, const struct kudos_item *item,
-                                  const char *relative, const void *data, size_t len)
-{
-	int status;
-	if (!item)
-		return KUDOS_EINVAL;
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
-		free(path);
-		return status;
-	}
-	return note_item_file(self, item->field[KUDOS_FIELD_ID], path);
-}
-
-static int host_output_keep_item(struct kudos_instance *self, const struct kudos_item *item,
-                                 const char *relative)
-{
-	int status;
-	struct stat st;
-	if (!item)
-		return KUDOS_EINVAL;
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(path);
-		return KUDOS_EINVAL;
-	}
-	return note_item_file(self, item->field[KUDOS_FIELD_ID], path);
-}
-
-static int cmp_placed(const void *a, const void *b)
-{
-	return strcmp(((const struct kudos_placed *)a)->id, ((const struct kudos_placed *)b)->id);
-}
-
-/* The entry of an item this output's consume() placed, or NULL. */
-static struct kudos_placed *placed_entry(struct kudos_instance *self, const char *item_id)
-{
-	size_t n = strlen(item_id);
-	struct kudos_placed *key = malloc(sizeof *key + n + 1), **hit;
-	if (!key)
-		return NULL;
-	memcpy(key->id, item_id, n + 1);
-	hit = tfind(key, &self->placed_index, cmp_placed);
-	free(key);
-	return hit ? *hit : NULL;
-}
-
-int kudos_instance_place(struct kudos_instance *in, const char *item_id)
-{
-	size_t n = strlen(item_id);
-	struct kudos_placed **grown = realloc(in->placed, (in->n_placed + 1) * sizeof *grown);
-	struct kudos_placed *e = malloc(sizeof *e + n + 1);
-	if (grown)
-		in->placed = grown;
-	if (!grown || !e) {
-		free(e);
-		return -1;
-	}
-	e->left_out = 0;
-	memcpy(e->id, item_id, n + 1);
-	/* An id placed twice (a bug in the gate) keeps its first entry. */
-	struct kudos_placed **slot = tsearch(e, &in->placed_index, cmp_placed);
-	if (!slot || *slot != e) {
-		free(e);
-		return slot ? 0 : -1;
-	}
-	in->placed[in->n_placed++] = e;
-	return 0;
-}
-
-static int host_output_write_item_id(struct kudos_instance *self, const char *item_id,
-                                     const char *relative, const void *data, size_t len)
-{
-	int status;
-	struct kudos_placed *e = item_id ? placed_entry(self, item_id) : NULL;
-	if (!e || e->left_out) {
-		host_set_error(self, "refused to write '%s' for item %s: this output's "
-		               "consume() did not place that item in this render",
-		               relative ? relative : "(null)", item_id ? item_id : "(null)");
-		return KUDOS_EINVAL;
-	}
-	char *path = confined_path(self, relative, &status);
-	if (!path)
-		return status;
-	if ((status = write_file(self, path, data, len)) != KUDOS_OK) {
-		free(path);
-		return status;
-	}
-	return note_item_file(self, e->id, path);
-}
-
-static int host_output_leave_out(struct kudos_instance *self, const char *item_id)
-{
-	struct kudos_placed *e = item_id ? placed_entry(self, item_id) : NULL;
-	if (!e) {
-		host_set_error(self, "output_leave_out: this output's consume() did not "
-		               "place item %s", item_id ? item_id : "(null)");
-		return KUDOS_EINVAL;
-	}
-	e->left_out = 1;
-	return KUDOS_OK;
-}
-
-static void host_output_progress(struct kudos_instance *self, int64_t done, int64_t total)
-{
-	self->own_progress = 1;
-	if (self->progress)
-		kudos_progress_bar(self->progress, done, total);
-}
-
-static int host_jobs(struct kudos_instance *self)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	if (self->jobs > 0)
-		return self->jobs;
-	return cores > 0 ? (int)(cores < 256 ? cores : 256) : 1;
-}
-
-static const char *host_item_excerpt(const struct kudos_item *it)
-{
-	return it ? it->excerpt : NULL;
-}
-
-struct artifact_query {
-	char *path;
-};
-
-static int first_artifact(void *ud, const struct kudos_publication *p)
-{
-	struct artifact_query *q = ud;
-	if (!p->per_item)
-		return 0;
-	q->path = strdup(p->path);
-	return 1;
-}
-
-static const char *host_item_artifact(struct kudos_instance *self,
-                                      const struct kudos_item *item, const char *plugin)
-{
-	struct artifact_query q = {0};
-	struct kudos_error err = {0};
-	if (!item || !plugin || !self->output_dir)
-		return NULL;
-	if (kudos_store_each_publication(self->store, item->field[KUDOS_FIELD_ID], NULL, plugin,
-	                                 first_artifact, &q, &err)) {
-		host_log(self, KUDOS_LOG_WARN, "%s", err.msg);
-		return NULL;
-	}
-	free(self->artifact);
-	self->artifact = q.path ? kudos_path_relative(self->output_dir, q.path) : NULL;
-	free(q.path);
-	return self->artifact;
-}
-
-static int host_item_grant_window(const struct kudos_item *item, int64_t *from,
-                                  int64_t *until)
-{
-	if (!item || !item->has_grant)
-		return 0;
-	if (from)
-		*from = item->grant.from;
-	if (until)
-		*until = item->grant.until;
-	return 1;
-}
-
-static int host_output_horizon(struct kudos_instance *self, int64_t from, int64_t until)
-{
-	if (!self->scope || !self->in_init) {
-		host_set_error(self, "output_horizon() is for outputs, from init(); "
-		               "this is a bug in the plugin, report it to its author");
-		return KUDOS_EINVAL;
-	}
-	if (until <= from) {
-		host_set_error(self, "output_horizon(): the span ends before it starts; "
-		               "this is a bug in the plugin, report it to its author");
-		return KUDOS_EINVAL;
-	}
-	self->plans = 1;
-	self->horizon_from = from;
-	self->horizon_until = until;
-	return KUDOS_OK;
-}
-
-static int host_gate_check_at(struct kudos_instance *self, const char *item_id, int64_t at,
-                              const char **reason)
-{
-	int verdict;
-	const char *why = NULL;
-	if (!self->plans)
-		why = "this output declared no horizon (output_horizon)";
-	else if (kudos_gate_book_check(&self->book, item_id, self->scope, at, &verdict))
-		why = "not handed to this output in this render";
-	else if (verdict != KUDOS_GATE_PASS)
-		why = kudos_gate_reason(verdict);
-	if (reason)
-		*reason = why;
-	return why == NULL;
-}
-
-static int64_t host_aggregate_rating(struct kudos_instance *self, double *average)
-{
-	int64_t count = 0;
-	double avg = 0;
-	struct kudos_error err = {0};
-	if (kudos_store_aggregate(self->store, self->sources, &count, &avg, &err)) {
-		host_log(self, KUDOS_LOG_ERROR, "%s", err.msg);
-		count = 0;
-		avg = 0;
-	}
-	if (average)
-		*average = avg;
-	return count;
 }
 
 /* ---- text helpers ------------------------------------------------------ */
@@ -772,171 +442,11 @@ static int host_zone_from_utc(const char *zone, int64_t utc, struct kudos_civil_
 	return KUDOS_OK;
 }
 
-/* ---- filters ---------------------------------------------------------- */
-
-/* Whether a filter service may act: from inside filter(), on its item. */
-static int filter_target(struct kudos_instance *self, const struct kudos_item *item,
-                         const char *service)
-{
-	if (self->filtering && self->found && item == self->filtering)
-		return 1;
-	host_log(self, KUDOS_LOG_WARN, "%s() refused: call it from filter(), with the item "
-	                               "filter() was handed", service);
-	return 0;
-}
-
-/* Flag and score names: 1-32 bytes of [a-z0-9_]. */
-static int finding_name_ok(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	if (n < 1 || n > 32)
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
-	return 1;
-}
-
-/* The object or array `key` of the filter's findings, created on first use. */
-static cJSON *found_part(struct kudos_instance *self, const char *key, int array)
-{
-	cJSON *part = cJSON_GetObjectItemCaseSensitive(self->found, key);
-	if (!part)
-		part = array ? cJSON_AddArrayToObject(self->found, key)
-		             : cJSON_AddObjectToObject(self->found, key);
-	return part;
-}
-
-/* Set `key` of `obj` to `value` (taken), replacing what was there. */
-static int put_member(cJSON *obj, const char *key, cJSON *value)
-{
-	if (!value)
-		return KUDOS_ENOMEM;
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value) ? KUDOS_OK
-		                                                               : KUDOS_ENOMEM;
-	return cJSON_AddItemToObject(obj, key, value) ? KUDOS_OK : KUDOS_ENOMEM;
-}
-
-static int host_filter_flag(struct kudos_instance *self, const struct kudos_item *item,
-                            const char *flag, const char *detail)
-{
-	if (!filter_target(self, item, "filter_flag"))
-		return KUDOS_EINVAL;
-	if (!finding_name_ok(flag) ||
-	    (detail && (strlen(detail) > 200 || !text_ok(detail)))) {
-		host_log(self, KUDOS_LOG_WARN, "filter_flag() refused: a flag is 1-32 bytes of "
-		                               "[a-z0-9_], its detail at most 200 bytes of UTF-8");
-		return KUDOS_EINVAL;
-	}
-	cJSON *flags = found_part(self, "flags", 0);
-	if (!flags)
-		return KUDOS_ENOMEM;
-	if (!cJSON_GetObjectItemCaseSensitive(flags, flag) && cJSON_GetArraySize(flags) >= 16) {
-		host_log(self, KUDOS_LOG_WARN, "filter_flag() refused '%s': 16 flags per item "
-		                               "is the limit", flag);
-		return KUDOS_EINVAL;
-	}
-	return put_member(flags, flag, detail ? cJSON_CreateString(detail) : cJSON_CreateNull());
-}
-
-static int host_filter_tag(struct kudos_instance *self, const struct kudos_item *item,
-                           const char *tag)
-{
-	if (!filter_target(self, item, "filter_tag"))
-		return KUDOS_EINVAL;
-	size_t n = tag ? strlen(tag) : 0;
-	int ok = n >= 1 && n <= 64 && text_ok(tag) && tag[0] != ' ' && tag[n - 1] != ' ';
-	for (const unsigned char *p = (const unsigned char *)tag; ok && *p; p++)
-		ok = *p >= 0x20 && *p != 0x7f && *p != ',';
-	if (!ok) {
-		host_log(self, KUDOS_LOG_WARN, "filter_tag() refused: a tag is 1-64 bytes of "
-		                               "UTF-8 without control characters, commas or "
-		                               "surrounding spaces");
-		return KUDOS_EINVAL;
-	}
-	cJSON *tags = found_part(self, "tags", 1), *e;
-	if (!tags)
-		return KUDOS_ENOMEM;
-	cJSON_ArrayForEach(e, tags) if (strcmp(e->valuestring, tag) == 0) return KUDOS_OK;
-	if (cJSON_GetArraySize(tags) >= 32) {
-		host_log(self, KUDOS_LOG_WARN, "filter_tag() refused '%s': 32 tags per item "
-		                               "is the limit", tag);
-		return KUDOS_EINVAL;
-	}
-	return cJSON_AddItemToArray(tags, cJSON_CreateString(tag)) ? KUDOS_OK : KUDOS_ENOMEM;
-}
-
-static int host_filter_score(struct kudos_instance *self, const struct kudos_item *item,
-                             const char *name, double value)
-{
-	if (!filter_target(self, item, "filter_score"))
-		return KUDOS_EINVAL;
-	if (!finding_name_ok(name) || !isfinite(value)) {
-		host_log(self, KUDOS_LOG_WARN, "filter_score() refused: a score's name is 1-32 "
-		                               "bytes of [a-z0-9_], its value a finite number");
-		return KUDOS_EINVAL;
-	}
-	cJSON *scores = found_part(self, "scores", 0);
-	if (!scores)
-		return KUDOS_ENOMEM;
-	if (!cJSON_GetObjectItemCaseSensitive(scores, name) && cJSON_GetArraySize(scores) >= 32) {
-		host_log(self, KUDOS_LOG_WARN, "filter_score() refused '%s': 32 scores per item "
-		                               "is the limit", name);
-		return KUDOS_EINVAL;
-	}
-	return put_member(scores, name, cJSON_CreateNumber(value));
-}
-
-/* A BCP 47 tag's shape: a 2-8 letter language, then subtags of 1-8
- * letters or digits ("de", "pt-BR", "zh-Hant-TW"). */
-static int language_tag_ok(const char *tag)
-{
-	size_t n = tag ? strlen(tag) : 0, run = 0, first = 1;
-	if (n < 2 || n > 35)
-		return 0;
-	for (const char *p = tag;; p++) {
-		if (*p == '-' || *p == '\0') {
-			if (run < (first ? 2u : 1u) || run > 8)
-				return 0;
-			if (*p == '\0')
-				return 1;
-			run = 0;
-			first = 0;
-			continue;
-		}
-		int letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
-		int digit = *p >= '0' && *p <= '9';
-		if (!letter && !(digit && !first))
-			return 0;
-		run++;
-	}
-}
-
-static int host_filter_set_language(struct kudos_instance *self,
-                                    const struct kudos_item *item, const char *language)
-{
-	if (!filter_target(self, item, "filter_set_language"))
-		return KUDOS_EINVAL;
-	if (!language_tag_ok(language)) {
-		host_log(self, KUDOS_LOG_WARN, "filter_set_language() refused '%s': not a "
-		                               "BCP 47 tag such as \"de\" or \"pt-BR\"",
-		         language ? language : "(null)");
-		return KUDOS_EINVAL;
-	}
-	/* What the source said, or an earlier filter set, stands. */
-	if (self->filtering->field[KUDOS_FIELD_LANGUAGE])
-		return KUDOS_SKIP;
-	if (kudos_item_put(self->filtering, KUDOS_FIELD_LANGUAGE, language))
-		return KUDOS_ENOMEM;
-	return put_member(self->found, "language", cJSON_CreateString(language));
-}
-
 const struct kudos_host kudos_host_table = {
 	.struct_size = sizeof(struct kudos_host),
 	.abi_version = KUDOS_ABI_VERSION,
-	.log = host_log,
-	.set_error = host_set_error,
+	.log = kudos_host_log,
+	.set_error = kudos_host_set_error,
 	.alloc = host_alloc,
 	.realloc = host_realloc,
 	.free = host_free,
@@ -964,9 +474,9 @@ const struct kudos_host kudos_host_table = {
 	.item_get_meta = host_item_get_meta,
 	.cursor_get = host_cursor_get,
 	.cursor_set = host_cursor_set,
-	.output_dir = host_output_dir,
-	.output_write = host_output_write,
-	.aggregate_rating = host_aggregate_rating,
+	.output_dir = kudos_host_output_dir,
+	.output_write = kudos_host_output_write,
+	.aggregate_rating = kudos_host_aggregate_rating,
 	.utf8_check = host_utf8_check,
 	.time_parse = host_time_parse,
 	.html_to_text = host_html_to_text,
@@ -974,24 +484,24 @@ const struct kudos_host kudos_host_table = {
 	.zone_from_utc = host_zone_from_utc,
 	.time_parse_zone = host_time_parse_zone,
 	.each_file = kudos_host_each_file,
-	.output_write_item = host_output_write_item,
-	.output_keep_item = host_output_keep_item,
-	.item_artifact = host_item_artifact,
-	.item_grant_window = host_item_grant_window,
-	.output_write_report = host_output_write_report,
-	.output_place = host_output_place,
-	.output_horizon = host_output_horizon,
-	.gate_check_at = host_gate_check_at,
+	.output_write_item = kudos_host_output_write_item,
+	.output_keep_item = kudos_host_output_keep_item,
+	.item_artifact = kudos_host_item_artifact,
+	.item_grant_window = kudos_host_item_grant_window,
+	.output_write_report = kudos_host_output_write_report,
+	.output_place = kudos_host_output_place,
+	.output_horizon = kudos_host_output_horizon,
+	.gate_check_at = kudos_host_gate_check_at,
 	.each_file_parallel = kudos_host_each_file_parallel,
-	.filter_flag = host_filter_flag,
-	.filter_tag = host_filter_tag,
-	.filter_score = host_filter_score,
-	.filter_set_language = host_filter_set_language,
-	.item_excerpt = host_item_excerpt,
-	.jobs = host_jobs,
-	.output_write_item_id = host_output_write_item_id,
-	.output_leave_out = host_output_leave_out,
-	.output_progress = host_output_progress,
+	.filter_flag = kudos_host_filter_flag,
+	.filter_tag = kudos_host_filter_tag,
+	.filter_score = kudos_host_filter_score,
+	.filter_set_language = kudos_host_filter_set_language,
+	.item_excerpt = kudos_host_item_excerpt,
+	.jobs = kudos_host_jobs,
+	.output_write_item_id = kudos_host_output_write_item_id,
+	.output_leave_out = kudos_host_output_leave_out,
+	.output_progress = kudos_host_output_progress,
 };
 
 /* ---- instances ------------------------------------------------------- */
