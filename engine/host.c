@@ -198,7 +198,8 @@ static int host_item_set_time(struct kudos_item *it, int which, int64_t utc)
 static int host_item_add_media(struct kudos_item *it, const char *type, const char *url,
                                const char *alt)
 {
-	if (!it || !type || !url || !kudos_host_text_ok(type) || !kudos_host_text_ok(url) || (alt && !kudos_host_text_ok(alt)))
+	if (!it || !type || !url || !kudos_host_text_ok(type) || !kudos_host_text_ok(url) ||
+	    (alt && !kudos_host_text_ok(alt)))
 		return KUDOS_EINVAL;
 	return kudos_item_add_media(it, type, url, alt);
 }
