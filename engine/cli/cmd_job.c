@@ -108,8 +108,9 @@ static void summary(const struct cli *c, int steps, const struct kudos_run_repor
 		printf("\n");
 	}
 	if (r->takedowns.n)
-		printf("took down %zu publication%s (revoked, denied, expired or opted out): "
-		       "see takedown-report.json\n", r->takedowns.n, r->takedowns.n == 1 ? "" : "s");
+		printf("took down %zu publication%s no longer placed (revoked, denied, expired, "
+		       "opted out, or left out by its output): see takedown-report.json for each "
+		       "reason\n", r->takedowns.n, r->takedowns.n == 1 ? "" : "s");
 	if (dry_run)
 		printf("dry run: nothing was saved and no file was written\n");
 }
