@@ -12,6 +12,12 @@
  * guess) gets no sentiment score and no `negative` flag; one of unknown
  * language ("und" or none) is scored.  A filter that reads the language
  * may raise `negative` itself.
+ *
+ * Cost: items are read as light rows, analysed on every core (each thread
+ * with its own scratch), then grouped and saved in the order they were
+ * read, so the findings never depend on the threads; an item whose
+ * findings did not change is not written.  Memory: about 1.3 kB per item
+ * while the run lasts.
  */
 #ifndef KUDOS_ENGINE_ANALYZE_H
 #define KUDOS_ENGINE_ANALYZE_H
