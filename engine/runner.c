@@ -141,9 +141,11 @@ int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *
 	return 0;
 }
 
-int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *reg,
-                     struct kudos_store *store, const struct kudos_run_opts *opts,
-                     struct kudos_run_report *report, struct kudos_error *err)
+/* The job's filter plugins over new and changed items (engine/filter.h);
+ * with no filters, what earlier filters found is cleared. */
+static int run_filters(const struct kudos_job *job, const struct kudos_registry *reg,
+                       struct kudos_store *store, const struct kudos_run_opts *opts,
+                       struct kudos_run_report *report, struct kudos_error *err)
 {
 	const struct kudos_plugin_lib **libs = NULL;
 	const char **sources = kudos_job_source_names(job);
@@ -163,10 +165,12 @@ done:
 	return rc;
 }
 
-int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
-                     const struct kudos_run_opts *opts, struct kudos_run_report *report,
-                     struct kudos_error *err)
+int kudos_run_curate(const struct kudos_job *job, const struct kudos_registry *reg,
+                     struct kudos_store *store, const struct kudos_run_opts *opts,
+                     struct kudos_run_report *report, struct kudos_error *err)
 {
+	if (run_filters(job, reg, store, opts, report, err))
+		return -1;
 	const char **sources = kudos_job_source_names(job);
 	if (job->n_sources && !sources)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");

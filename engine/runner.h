@@ -46,14 +46,12 @@ struct kudos_run_report {
 int kudos_run_collect(const struct kudos_job *job, const struct kudos_registry *reg,
                       struct kudos_store *store, const struct kudos_run_opts *opts,
                       struct kudos_run_report *report, struct kudos_error *err);
-/* Run the job's filter plugins over new and changed items (engine/
- * filter.h); call it after collect and before kudos_run_curate(). */
-int kudos_run_filter(const struct kudos_job *job, const struct kudos_registry *reg,
+/* The curate step, after collect: the job's filter plugins over new and
+ * changed items (engine/filter.h; `reg` must hold them, see
+ * kudos_run_check_filters), then the analyses and the rules. */
+int kudos_run_curate(const struct kudos_job *job, const struct kudos_registry *reg,
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err);
-int kudos_run_curate(const struct kudos_job *job, struct kudos_store *store,
-                     const struct kudos_run_opts *opts, struct kudos_run_report *report,
-                     struct kudos_error *err);
 int kudos_run_render(const struct kudos_job *job, const struct kudos_registry *reg,
                      struct kudos_store *store, const struct kudos_run_opts *opts,
                      struct kudos_run_report *report, struct kudos_error *err);

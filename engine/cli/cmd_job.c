@@ -301,9 +301,7 @@ static int run_steps(struct cli *c, int argc, char **argv, int steps, const char
 	if ((steps & STEP_COLLECT) && kudos_run_collect(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	double t1 = seconds_now();
-	if ((steps & STEP_CURATE) && kudos_run_filter(&job, &reg, store, &opts, &report, &err))
-		goto fail;
-	if ((steps & STEP_CURATE) && kudos_run_curate(&job, store, &opts, &report, &err))
+	if ((steps & STEP_CURATE) && kudos_run_curate(&job, &reg, store, &opts, &report, &err))
 		goto fail;
 	if ((steps & STEP_CURATE) && !dry_run &&
 	    write_replies(&job, store, &report.needs_reply, &err))

@@ -689,13 +689,10 @@ int cmd_review(struct cli *c, int argc, char **argv)
 	struct kudos_run_report report = {0};
 	if (cli_run_time(&opts.run_time, &err))
 		goto fail;
-	/* The job's filters first, as kudos curate runs them: rules and the
-	 * screen may use what they say. */
-	int filtered = !job.n_filters ||
-	               (cli_scan_plugins(c, &reg, &err) == 0 &&
-	                kudos_run_check_filters(&job, &reg, &err) == 0 &&
-	                kudos_run_filter(&job, &reg, store, &opts, &report, &err) == 0);
-	if (!filtered || kudos_run_curate(&job, store, &opts, &report, &err)) {
+	/* Plugins are looked up only when the job has filters to run. */
+	int found = !job.n_filters || (cli_scan_plugins(c, &reg, &err) == 0 &&
+	                               kudos_run_check_filters(&job, &reg, &err) == 0);
+	if (!found || kudos_run_curate(&job, &reg, store, &opts, &report, &err)) {
 		kudos_run_report_free(&report);
 		goto fail;
 	}
