@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "fsutil.h"
+#include "json_arena.h"
 
 /* Pages a worker may read ahead of the one being handed on, per worker:
  * enough to keep every core busy while one slow page is parsed, few
@@ -221,17 +222,29 @@ static void file_view(struct kudos_instance *v, const struct kudos_instance *sel
 	v->batch = batch;
 }
 
-/* Run the callback for file i; *buf and *cap are the worker's read
- * buffer. */
-static int run_file(struct pool *p, size_t i, struct slot *s, char **buf, size_t *cap)
+/* What a worker keeps from file to file. */
+struct worker_mem {
+	char *buf; /* the read buffer */
+	size_t cap;
+	struct kudos_json_arena json; /* the callback's cJSON trees */
+};
+
+/* Run the callback for file i with the worker's memory `m`. */
+static int run_file(struct pool *p, size_t i, struct slot *s, struct worker_mem *m)
 {
 	size_t len;
 	if (stopped(p->self))
 		return KUDOS_ESTOP;
-	int rc = read_whole(&s->file_self, p->files[i], buf, cap, &len);
+	int rc = read_whole(&s->file_self, p->files[i], &m->buf, &m->cap, &len);
 	if (rc != KUDOS_OK)
 		return rc;
-	rc = p->fn(p->ud, &s->file_self, p->files[i], *buf, len);
+	kudos_json_arena_open(&m->json);
+	rc = p->fn(p->ud, &s->file_self, p->files[i], m->buf, len);
+	kudos_json_arena_close(&m->json);
+	/* Outside the arena: what sealing makes outlives the page.  An item
+	 * that fails to seal is sealed by the store instead. */
+	for (size_t k = 0; rc == KUDOS_OK && k < s->batch.n_items; k++)
+		(void)kudos_item_seal(s->batch.items[k]);
 	if (rc == KUDOS_OK && s->batch.oom) {
 		snprintf(s->file_self.error, sizeof s->file_self.error,
 		         "%s: out of memory while reading it", p->files[i]);
@@ -243,8 +256,7 @@ static int run_file(struct pool *p, size_t i, struct slot *s, char **buf, size_t
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	char *buf = NULL;
-	size_t cap = 0;
+	struct worker_mem mem = {0};
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->abort && p->next < p->n && p->next >= p->delivered + p->window)
@@ -257,14 +269,15 @@ static void *worker(void *arg)
 		s->done = 0;
 		file_view(&s->file_self, p->self, &s->batch);
 		pthread_mutex_unlock(&p->lock);
-		int rc = run_file(p, i, s, &buf, &cap);
+		int rc = run_file(p, i, s, &mem);
 		pthread_mutex_lock(&p->lock);
 		s->rc = rc;
 		s->done = 1;
 		pthread_cond_broadcast(&p->ready);
 	}
 	pthread_mutex_unlock(&p->lock);
-	free(buf);
+	free(mem.buf);
+	kudos_json_arena_free(&mem.json);
 	return NULL;
 }
 

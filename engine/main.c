@@ -8,6 +8,7 @@
 #include <kudos/plugin.h>
 
 #include "cli/cli.h"
+#include "json_arena.h"
 
 #ifndef KUDOS_VERSION
 #define KUDOS_VERSION "0.1.0"
@@ -73,6 +74,8 @@ int main(int argc, char **argv)
 		return KUDOS_EXIT_FAIL;
 	}
 	signal(SIGINT, on_sigint);
+	/* Before any thread: cJSON's hooks are process-wide. */
+	kudos_json_arena_install();
 
 	/* The command is the first word that is not an option or an option's
 	 * value; global options may come before it. */

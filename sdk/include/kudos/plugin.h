@@ -531,7 +531,13 @@ struct kudos_host {
 	 * zone services; the others (config, cursors, outputs) are refused.
 	 * `fn` must not write state shared between files without its own
 	 * synchronisation (atomic counters, say).  Files after the first one
-	 * that failed are discarded.  RETURN VALUE as each_file. */
+	 * that failed are discarded.
+	 * cJSON: every cJSON value made on fn's thread during the call (a
+	 * parsed page, a printed string) lives in memory the host releases
+	 * when fn returns, which makes parsing about twice as fast.
+	 * cJSON_Delete and cJSON_free on them are allowed and cost nothing;
+	 * keeping one past the call (or free()ing it) is a bug: copy what
+	 * must outlive the file.  RETURN VALUE as each_file. */
 	int (*each_file_parallel)(struct kudos_instance *self, const char *path,
 	                          int (*fn)(void *ud, struct kudos_instance *file_self,
 	                                    const char *file, const char *data,
