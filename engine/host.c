@@ -282,6 +282,10 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 		kudos_batch_item(self->batch, it);
 		return self->batch->oom ? KUDOS_ENOMEM : KUDOS_OK;
 	}
+	/* Sealed on the source's thread, the store writer has less to do; one
+	 * that fails is sealed by the store instead. */
+	if (self->writer)
+		(void)kudos_item_seal(it);
 	/* The store failed (now or for an earlier item): stop collecting. */
 	return kudos_instance_emit(self, it) ? KUDOS_EFAIL : KUDOS_OK;
 }

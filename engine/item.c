@@ -69,6 +69,8 @@ void kudos_item_free(struct kudos_item *it)
 	free(it->grant.credit);
 	free(it->excerpt);
 	free(it->excerpt_by);
+	free(it->media_json);
+	free(it->meta_json);
 	free(it);
 }
 
@@ -207,6 +209,50 @@ void kudos_item_content_hash(const struct kudos_item *it, char hex[65])
 		free(sorted);
 	}
 	kudos_hasher_end(h, hex);
+}
+
+char *kudos_item_media_json(const struct kudos_item *it)
+{
+	if (it->n_media == 0)
+		return strdup("[]"); /* most items: no tree to build */
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < it->n_media; i++) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, m);
+		cJSON_AddStringToObject(m, "type", it->media[i].type);
+		cJSON_AddStringToObject(m, "url", it->media[i].url);
+		if (it->media[i].alt)
+			cJSON_AddStringToObject(m, "alt", it->media[i].alt);
+	}
+	char *out = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	return out;
+}
+
+char *kudos_item_meta_json(const struct kudos_item *it)
+{
+	if (it->n_meta == 0)
+		return strdup("{}");
+	cJSON *obj = cJSON_CreateObject();
+	for (size_t i = 0; obj && i < it->n_meta; i++)
+		cJSON_AddStringToObject(obj, it->meta[i].key, it->meta[i].value);
+	char *out = obj ? cJSON_PrintUnformatted(obj) : NULL;
+	cJSON_Delete(obj);
+	return out;
+}
+
+int kudos_item_seal(struct kudos_item *it)
+{
+	char *media = kudos_item_media_json(it), *meta = kudos_item_meta_json(it);
+	if (!media || !meta) {
+		free(media);
+		free(meta);
+		return -1;
+	}
+	kudos_item_content_hash(it, it->sealed_hash);
+	it->media_json = media;
+	it->meta_json = meta;
+	return 0;
 }
 
 /* The first word of a name, by spaces. */

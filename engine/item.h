@@ -77,6 +77,12 @@ struct kudos_item {
 	 * approved it and when. */
 	char *excerpt, *excerpt_by;
 	int64_t excerpt_at;
+
+	/* What the store writes for the content, made ahead by kudos_item_seal
+	 * on a reader thread so that the one store writer has less to do;
+	 * "" and NULL until then.  A sealed item is not changed any more. */
+	char sealed_hash[65];
+	char *media_json, *meta_json;
 };
 
 /* A new item for `source` with `external_id`.  (transfer full) */
@@ -92,9 +98,20 @@ int kudos_item_add_media(struct kudos_item *it, const char *type,
 int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *value);
 const char *kudos_item_meta(const struct kudos_item *it, const char *key);
 
-/* Hex SHA-256 of everything upstream said (text, author, times, media,
- * metadata...), so an edit upstream shows as a different hash. */
+/* Hex BLAKE2b-256 of everything upstream said (text, author, times,
+ * media, metadata...), so an edit upstream shows as a different hash. */
 void kudos_item_content_hash(const struct kudos_item *it, char hex[65]);
+
+/* The media list (a JSON array of {type, url, alt}) and the metadata (a
+ * JSON object of strings) as the store keeps them.  RETURN VALUE
+ * (transfer full) or NULL when out of memory. */
+char *kudos_item_media_json(const struct kudos_item *it);
+char *kudos_item_meta_json(const struct kudos_item *it);
+
+/* Make the content hash and the JSON above once, into the item, for an
+ * item nothing will change any more.  RETURN VALUE 0, or -1 when out of
+ * memory: the item then stays unsealed and the store makes them itself. */
+int kudos_item_seal(struct kudos_item *it);
 
 /* The name to show for the author under the grant's credit preference. 
  * RETURN VALUE (transfer full) or NULL when anonymous/no name. */

@@ -160,9 +160,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
 			    " filter_setup = ?4, filter_hash = ?5 WHERE id = ?1",
 };
 
-
-
-
 int store_fail(struct kudos_store *s, struct kudos_error *err, const char *doing)
 {
 	int code = sqlite3_errcode(s->db);
@@ -403,46 +400,19 @@ void kudos_store_rollback(struct kudos_store *s)
 }
 
 
-static char *media_json(const struct kudos_item *it)
-{
-	if (it->n_media == 0)
-		return strdup("[]"); /* most items: no tree to build */
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; arr && i < it->n_media; i++) {
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, m);
-		cJSON_AddStringToObject(m, "type", it->media[i].type);
-		cJSON_AddStringToObject(m, "url", it->media[i].url);
-		if (it->media[i].alt)
-			cJSON_AddStringToObject(m, "alt", it->media[i].alt);
-	}
-	char *out = arr ? cJSON_PrintUnformatted(arr) : NULL;
-	cJSON_Delete(arr);
-	return out;
-}
-
-static char *meta_json(const struct kudos_item *it)
-{
-	if (it->n_meta == 0)
-		return strdup("{}");
-	cJSON *obj = cJSON_CreateObject();
-	for (size_t i = 0; obj && i < it->n_meta; i++)
-		cJSON_AddStringToObject(obj, it->meta[i].key, it->meta[i].value);
-	char *out = obj ? cJSON_PrintUnformatted(obj) : NULL;
-	cJSON_Delete(obj);
-	return out;
-}
-
 /* Bind every column of the item for ST_INSERT / ST_UPDATE.  An update
  * keeps the first collection time, so it has no ?23 and that bind is a
  * harmless SQLITE_RANGE; ?2 and ?3 are likewise unused by the update. */
 static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
                      const char *hash, int64_t now)
 {
-	char *media = media_json(it), *meta = meta_json(it);
+	char *own_media = NULL, *own_meta = NULL;
+	const char *media = it->media_json ? it->media_json
+	                                   : (own_media = kudos_item_media_json(it));
+	const char *meta = it->meta_json ? it->meta_json : (own_meta = kudos_item_meta_json(it));
 	if (!media || !meta) {
-		free(media);
-		free(meta);
+		free(own_media);
+		free(own_meta);
 		return -1;
 	}
 	static const int text_cols[][2] = {
@@ -463,25 +433,15 @@ static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
 	for (int t = 0; t < 2; t++)
 		if (it->has_time[t])
 			sqlite3_bind_int64(st, 17 + t, it->time[t]);
-	sqlite3_bind_text(st, 19, media, -1, free);
-	sqlite3_bind_text(st, 20, meta, -1, free);
+	sqlite3_bind_text(st, 19, media, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 20, meta, -1, SQLITE_TRANSIENT);
+	free(own_media);
+	free(own_meta);
 	sqlite3_bind_int64(st, 21, it->badges);
 	store_bind_text(st, 22, hash);
 	sqlite3_bind_int64(st, 23, now);
 	return 0;
 }
-
-
-
-
-
-
-
-
-
-
-
-
 
 int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
                              const char *detail, int has_sentiment, double sentiment,
@@ -545,7 +505,10 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 	char hash[65], old_hash[65] = "", rights[16] = "none";
 	char *old_text = NULL;
 	int found = 0, rc = -1;
-	kudos_item_content_hash(it, hash);
+	if (it->sealed_hash[0])
+		memcpy(hash, it->sealed_hash, sizeof hash);
+	else
+		kudos_item_content_hash(it, hash);
 
 	sqlite3_stmt *st = store_cached(s, ST_FIND);
 	store_bind_text(st, 1, id);
