@@ -2,6 +2,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -118,7 +119,7 @@ struct walk {
 
 static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 {
-	struct walk *w = ud;
+	struct walk *w = ((htmlParserCtxtPtr)ud)->_private;
 	const char *name = (const char *)xname;
 	w->depth++;
 	if (w->hidden_from)
@@ -142,7 +143,7 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 
 static void on_end(void *ud, const xmlChar *xname)
 {
-	struct walk *w = ud;
+	struct walk *w = ((htmlParserCtxtPtr)ud)->_private;
 	int depth = w->depth--;
 	if (w->hidden_from) {
 		if (depth == w->hidden_from)
@@ -158,9 +159,60 @@ static void on_end(void *ud, const xmlChar *xname)
 
 static void on_text(void *ud, const xmlChar *ch, int len)
 {
-	struct walk *w = ud;
+	struct walk *w = ((htmlParserCtxtPtr)ud)->_private;
 	if (!w->hidden_from)
 		put_text(&w->o, (const char *)ch, (size_t)len);
+}
+
+/* One parser per thread, reset between fragments: making a parser (its
+ * dictionary, its input stacks) cost about as much as parsing a status.
+ * A thread's parser is freed when the thread ends. */
+struct parser {
+	htmlParserCtxtPtr ctxt;
+	htmlSAXHandler sax;
+};
+
+static pthread_key_t parser_key;
+static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
+static int parser_key_ok;
+
+static void parser_free(void *p)
+{
+	struct parser *ps = p;
+	if (ps && ps->ctxt) {
+		ps->ctxt->sax = NULL; /* ours, not libxml2's to free */
+		htmlFreeParserCtxt(ps->ctxt);
+	}
+	free(ps);
+}
+
+static void parser_key_make(void)
+{
+	parser_key_ok = pthread_key_create(&parser_key, parser_free) == 0;
+}
+
+/* The calling thread's parser, or NULL when out of memory. */
+static struct parser *thread_parser(void)
+{
+	pthread_once(&parser_once, parser_key_make);
+	if (!parser_key_ok)
+		return NULL;
+	struct parser *ps = pthread_getspecific(parser_key);
+	if (ps)
+		return ps;
+	if (!(ps = calloc(1, sizeof *ps)) || !(ps->ctxt = htmlNewParserCtxt()) ||
+	    pthread_setspecific(parser_key, ps) != 0) {
+		parser_free(ps);
+		return NULL;
+	}
+	ps->sax.startElement = on_start;
+	ps->sax.endElement = on_end;
+	ps->sax.characters = on_text;
+	ps->sax.cdataBlock = on_text;
+	ps->sax.initialized = 1;
+	xmlFree(ps->ctxt->sax);
+	ps->ctxt->sax = &ps->sax;
+	return ps;
 }
 
 char *kudos_html_to_text(const char *html, size_t len)
@@ -173,30 +225,21 @@ char *kudos_html_to_text(const char *html, size_t len)
 	if (!memchr(html, '<', len) && !memchr(html, '&', len)) {
 		put_text(&w.o, html, len);
 	} else {
-		htmlSAXHandler sax = {0};
-		sax.startElement = on_start;
-		sax.endElement = on_end;
-		sax.characters = on_text;
-		sax.cdataBlock = on_text;
-		sax.initialized = 1;
-		htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(html, (int)len);
-		if (ctxt) {
-			/* Without NOIMPLIED the parser puts the fragment in a body,
-			 * as a browser does. */
-			/* A memory context guesses Latin-1 unless told: the text is
-			 * UTF-8 (the host only hands over valid UTF-8). */
-			xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-			htmlSAXHandlerPtr theirs = (htmlSAXHandlerPtr)ctxt->sax;
-			ctxt->sax = &sax;
-			ctxt->userData = &w;
-			htmlCtxtUseOptions(ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			                                 HTML_PARSE_NONET);
-			htmlParseDocument(ctxt);
-			ctxt->sax = theirs;
-			if (ctxt->myDoc)
-				xmlFreeDoc(ctxt->myDoc);
-			htmlFreeParserCtxt(ctxt);
-		}
+		struct parser *ps = thread_parser();
+		if (!ps)
+			return NULL;
+		/* The callbacks find the walk through the context (libxml2
+		 * hands them the context as their user data). */
+		ps->ctxt->_private = &w;
+		/* Without NOIMPLIED the parser puts the fragment in a body, as a
+		 * browser does.  The text is UTF-8: the host only hands over
+		 * valid UTF-8, and a memory parser would guess Latin-1. */
+		htmlDocPtr doc = htmlCtxtReadMemory(ps->ctxt, html, (int)len, NULL, "UTF-8",
+		                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		                                            HTML_PARSE_NONET);
+		if (doc)
+			xmlFreeDoc(doc);
+		ps->ctxt->_private = NULL;
 	}
 	put(&w.o, "", 0); /* an empty fragment is "" rather than NULL */
 	if (w.o.oom) {
