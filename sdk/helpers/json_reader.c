@@ -220,7 +220,7 @@ const char *kudos_jr_count(struct kudos_jr_rd *r, const cJSON *obj, const char *
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 		if (isfinite(d) && d >= 0 && d < EXACT_MAX && floor(d) == d) {
-			snprintf(buf, 32, "%.0f", d);
+			snprintf(buf, 32, "%llu", (unsigned long long)d);
 			return buf;
 		}
 	} else if (cJSON_IsString(v)) {
@@ -261,7 +261,7 @@ int kudos_jr_id(const cJSON *v, char *buf, size_t size)
 		double d = v->valuedouble;
 		if (!isfinite(d) || d < 0 || d >= EXACT_MAX || floor(d) != d || size < 20)
 			return -1;
-		snprintf(buf, size, "%.0f", d);
+		snprintf(buf, size, "%llu", (unsigned long long)d);
 		return 1;
 	}
 	return -1;

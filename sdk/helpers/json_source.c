@@ -185,7 +185,7 @@ int kudos_js_id(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE], const char **out)
 		/* 2^53 itself is refused: 2^53 + 1 arrives as it. */
 		if (d >= KUDOS_JS_EXACT)
 			return KUDOS_JS_ID_BIG;
-		snprintf(buf, KUDOS_JS_NUM_SIZE, "%.0f", d);
+		snprintf(buf, KUDOS_JS_NUM_SIZE, "%llu", (unsigned long long)d);
 		*out = buf;
 		return KUDOS_JS_ID_OK;
 	}
@@ -198,7 +198,7 @@ const char *kudos_js_count(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE])
 		double d = v->valuedouble;
 		if (!(d >= 0) || d > KUDOS_JS_EXACT || d != floor(d))
 			return NULL;
-		snprintf(buf, KUDOS_JS_NUM_SIZE, "%.0f", d);
+		snprintf(buf, KUDOS_JS_NUM_SIZE, "%llu", (unsigned long long)d);
 		return buf;
 	}
 	if (cJSON_IsString(v)) {
