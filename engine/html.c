@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct out {
 	char *buf;
@@ -47,12 +46,19 @@ static void owe_breaks(struct out *o, int n)
 	o->pending_space = 0;
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 static void put_text(struct out *o, const char *s, size_t n)
 {
-	for (const char *p = s; p < s + n; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
+	const char *end = s + n;
+	for (const char *p = s; p < end;) {
+		if (is_space(*p)) {
 			if (o->len > 0 && !o->pending_breaks)
 				o->pending_space = 1;
+			p++;
 			continue;
 		}
 		if (o->pending_breaks) {
@@ -65,7 +71,10 @@ static void put_text(struct out *o, const char *s, size_t n)
 			put(o, " ", 1);
 			o->pending_space = 0;
 		}
-		put(o, p, 1);
+		const char *word = p;
+		while (p < end && !is_space(*p))
+			p++;
+		put(o, word, (size_t)(p - word));
 	}
 }
 
@@ -75,7 +84,7 @@ static int has_class(const xmlChar **atts, const char *cls)
 {
 	size_t len = strlen(cls);
 	for (size_t i = 0; atts && atts[i]; i += 2) {
-		if (strcasecmp((const char *)atts[i], "class") != 0 || !atts[i + 1])
+		if (strcmp((const char *)atts[i], "class") != 0 || !atts[i + 1])
 			continue;
 		for (const char *p = (const char *)atts[i + 1]; *p;) {
 			while (*p == ' ')
@@ -90,19 +99,31 @@ static int has_class(const xmlChar **atts, const char *cls)
 }
 
 /* Line breaks an element puts around itself: 2 for a paragraph-like
- * block, 1 for a line-like one, 0 for inline elements. */
+ * block, 1 for a line-like one, 0 for inline elements.  libxml2's HTML
+ * parser hands names over in lower case. */
 static int block_breaks(const char *name)
 {
-	static const char *const para[] = {"p", "div", "blockquote", "pre", "ul", "ol",
-	                                    "table", "h1", "h2", "h3", "h4", "h5", "h6",
-	                                    "section", "article", "header", "footer", NULL};
-	static const char *const line[] = {"li", "tr", "dt", "dd", NULL};
-	for (size_t i = 0; para[i]; i++)
-		if (strcasecmp(name, para[i]) == 0)
-			return 2;
-	for (size_t i = 0; line[i]; i++)
-		if (strcasecmp(name, line[i]) == 0)
-			return 1;
+	static const struct {
+		const char *name;
+		int breaks;
+	} blocks[] = { /* sorted, for bsearch */
+		{"article", 2}, {"blockquote", 2}, {"dd", 1},      {"div", 2},    {"dt", 1},
+		{"footer", 2},  {"h1", 2},         {"h2", 2},      {"h3", 2},     {"h4", 2},
+		{"h5", 2},      {"h6", 2},         {"header", 2},  {"li", 1},     {"ol", 2},
+		{"p", 2},       {"pre", 2},        {"section", 2}, {"table", 2},  {"tr", 1},
+		{"ul", 2},
+	};
+	size_t lo = 0, hi = sizeof blocks / sizeof blocks[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, blocks[mid].name);
+		if (c == 0)
+			return blocks[mid].breaks;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 
@@ -124,12 +145,12 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 	w->depth++;
 	if (w->hidden_from)
 		return;
-	if (!strcasecmp(name, "script") || !strcasecmp(name, "style") ||
-	    !strcasecmp(name, "head") || has_class(atts, "invisible")) {
+	if (!strcmp(name, "script") || !strcmp(name, "style") ||
+	    !strcmp(name, "head") || has_class(atts, "invisible")) {
 		w->hidden_from = w->depth;
 		return;
 	}
-	if (!strcasecmp(name, "br")) {
+	if (!strcmp(name, "br")) {
 		/* A break is a break even at the start of a line. */
 		if (w->o.len > 0)
 			w->o.pending_breaks = w->o.pending_breaks ? w->o.pending_breaks + 1 : 1;

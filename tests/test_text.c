@@ -40,6 +40,13 @@ Test(html, entities_decode_and_white_space_collapses)
 	html_is("  Caf&eacute;\n\n &lt;3 &#x1F600;  &quot;great&quot;  ", "Café <3 😀 \"great\"");
 }
 
+Test(html, upper_case_tags_and_attributes_count_as_lower_case)
+{
+	html_is("<P>One<BR>two</P><DIV>three</DIV><SPAN CLASS=\"invisible\">gone</SPAN>"
+	        "<SCRIPT>x()</SCRIPT>four",
+	        "One\ntwo\n\nthree\n\nfour");
+}
+
 Test(html, youtube_breaks_and_formatting)
 {
 	html_is("Loved it!<br><br><b>Best</b> <i>grinder</i> ever", "Loved it!\n\nBest grinder ever");
