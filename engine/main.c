@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "json_arena.h"
+#include "store.h"
 
 #ifndef KUDOS_VERSION
 #define KUDOS_VERSION "0.1.0"
@@ -74,8 +75,10 @@ int main(int argc, char **argv)
 		return KUDOS_EXIT_FAIL;
 	}
 	signal(SIGINT, on_sigint);
-	/* Before any thread: cJSON's hooks are process-wide. */
+	/* Before any thread: cJSON's hooks and SQLite's settings are
+	 * process-wide. */
 	kudos_json_arena_install();
+	kudos_store_init_process();
 
 	/* The command is the first word that is not an option or an option's
 	 * value; global options may come before it. */

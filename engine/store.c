@@ -276,6 +276,11 @@ static int migrate(struct kudos_store *s, struct kudos_error *err)
 	return kudos_store_commit(s, err);
 }
 
+void kudos_store_init_process(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int kudos_store_open(const char *path, struct kudos_store **out,
                      struct kudos_error *err)
 {

@@ -23,6 +23,11 @@
 
 struct kudos_store;
 
+/* Process-wide SQLite settings: call once, before any thread or store
+ * (main() does).  SQLite's memory statistics are turned off: they take a
+ * global lock on every allocation, for figures kudos never reads. */
+void kudos_store_init_process(void);
+
 /* Open (creating when missing) the store at `path`. */
 int kudos_store_open(const char *path, struct kudos_store **out,
                      struct kudos_error *err);

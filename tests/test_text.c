@@ -47,6 +47,14 @@ Test(html, upper_case_tags_and_attributes_count_as_lower_case)
 	        "One\ntwo\n\nthree\n\nfour");
 }
 
+Test(html, utf8_text_is_read_as_utf8)
+{
+	html_is("<p>Caf\xc3\xa9 \xe2\x80\x94 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 "
+	        "\xf0\x9f\x98\x80</p><p>\xe6\x97\xa5\xe6\x9c\xac</p>",
+	        "Caf\xc3\xa9 \xe2\x80\x94 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 "
+	        "\xf0\x9f\x98\x80\n\n\xe6\x97\xa5\xe6\x9c\xac");
+}
+
 Test(html, youtube_breaks_and_formatting)
 {
 	html_is("Loved it!<br><br><b>Best</b> <i>grinder</i> ever", "Loved it!\n\nBest grinder ever");
