@@ -90,20 +90,23 @@ int kudos_mkdirs(const char *dir, struct kudos_error *err)
 	return 0;
 }
 
-int kudos_write_atomic(const char *path, const void *data, size_t len,
-                       struct kudos_error *err)
+int kudos_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp,
+                     struct kudos_error *err)
 {
 	char *dir = kudos_path_dirname(path);
-	char *tmp = NULL;
+	const char *base = strrchr(path, '/');
 	int fd = -1;
+	*tmp = NULL;
 	if (!dir || kudos_mkdirs(dir, err) != 0)
 		goto fail;
-	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0) {
-		tmp = NULL;
+	/* Hidden, so that a web build listing the folder while kudos writes
+	 * does not pick the temporary up. */
+	if (asprintf(tmp, "%s/.%s.tmp-XXXXXX", dir, base ? base + 1 : path) < 0) {
+		*tmp = NULL;
 		kudos_fail(err, KUDOS_EXIT_FAIL, "%s: out of memory", path);
 		goto fail;
 	}
-	fd = mkstemp(tmp);
+	fd = mkstemp(*tmp);
 	if (fd < 0) {
 		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot create a temporary file beside %s: %s",
 		           path, strerror(errno));
@@ -124,31 +127,43 @@ int kudos_write_atomic(const char *path, const void *data, size_t len,
 		left -= (size_t)w;
 	}
 	/* Files we publish are meant to be read by others (web builds). */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0644) != 0 || (sync && fsync(fd) != 0)) {
 		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path, strerror(errno));
 		goto fail_unlink;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path, strerror(errno));
-		goto fail_unlink;
-	}
+	int closed = close(fd);
 	fd = -1;
-	if (rename(tmp, path) != 0) {
-		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot replace %s: %s", path, strerror(errno));
+	if (closed != 0) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot write %s: %s", path, strerror(errno));
 		goto fail_unlink;
 	}
-	free(tmp);
 	free(dir);
 	return 0;
 fail_unlink:
-	unlink(tmp);
+	unlink(*tmp);
 fail:
 	if (fd >= 0)
 		close(fd);
-	free(tmp);
+	free(*tmp);
+	*tmp = NULL;
 	free(dir);
 	return -1;
+}
+
+int kudos_write_atomic(const char *path, const void *data, size_t len,
+                       struct kudos_error *err)
+{
+	char *tmp;
+	if (kudos_write_temp(path, data, len, 1, &tmp, err))
+		return -1;
+	int rc = 0;
+	if (rename(tmp, path) != 0) {
+		kudos_fail(err, KUDOS_EXIT_FAIL, "cannot replace %s: %s", path, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
 }
 
 char *kudos_path_dirname(const char *path)

@@ -25,6 +25,12 @@ int kudos_read_file_into(const char *path, const char *what, char **buf, size_t 
  * new one and never half of one.  Creates missing parent folders. */
 int kudos_write_atomic(const char *path, const void *data, size_t len,
                        struct kudos_error *err);
+/* Its first half: `len` bytes into a new hidden temporary file beside
+ * `path` (mode 0644; fsync'd if `sync`), creating missing folders.
+ * RETURN VALUE 0 with *tmp (transfer full) naming it, or -1 with the
+ * error set and nothing left behind. */
+int kudos_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp,
+                     struct kudos_error *err);
 
 /* mkdir -p. */
 int kudos_mkdirs(const char *dir, struct kudos_error *err);

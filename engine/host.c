@@ -583,6 +583,7 @@ void kudos_instance_free(struct kudos_instance *in)
 	if (in->initialized && in->desc->exit)
 		in->desc->exit(&kudos_host_table, in, in->ctx);
 	kudos_config_store_free(&in->cs);
+	kudos_staged_discard(&in->staged); /* a render that failed */
 	for (size_t i = 0; i < in->n_written; i++)
 		free(in->written[i]);
 	free(in->written);

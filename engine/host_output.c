@@ -41,7 +41,7 @@ static int write_file(struct kudos_instance *self, const char *path, const void 
                       size_t len)
 {
 	struct kudos_error err = {0};
-	if (!self->dry_run && kudos_write_atomic(path, data, len, &err)) {
+	if (!self->dry_run && kudos_stage_file(&self->staged, path, data, len, &err)) {
 		kudos_host_set_error(self, "%s", err.msg);
 		return KUDOS_EIO;
 	}

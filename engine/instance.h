@@ -19,6 +19,7 @@
 #include "job.h"
 #include "loader.h"
 #include "progress.h"
+#include "staged.h"
 #include "store.h"
 #include "writer.h"
 
@@ -63,6 +64,7 @@ struct kudos_instance {
 	size_t n_placements;
 	char *artifact;                   /* item_artifact()'s last answer */
 	int dry_run;                      /* output_write writes nothing */
+	struct kudos_staged staged;       /* files written, shown at the end */
 	/* output_horizon(): the output plans [from, until) and is handed what
 	 * passes there; the book lets gate_check_at() judge it at any time */
 	int plans;

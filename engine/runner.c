@@ -324,6 +324,10 @@ static int render_one(const struct kudos_job *job, const struct kudos_plugin_lib
 		}
 	}
 	kudos_progress_end(&progress);
+	/* Every file of the render appears now, before the store records
+	 * them and stale ones are taken down. */
+	if (kudos_staged_commit(&in->staged, err))
+		goto done;
 	if (!(ids = placed_ids(in, &n_ids, &left_out))) {
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 		goto done;

@@ -5,6 +5,7 @@
  * (tests/plugins/later-output.c). */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,73 @@ Test(services, files_by_id_from_flush_and_items_left_out_afterwards)
 	char *td = read_in("takedown-report.json");
 	cr_expect(td && strstr(td, "csv:p1") && strstr(td, "0.txt"), "%s", td);
 	free(td);
+}
+
+/* The names in `sub` (under dir) that start with a dot, joined. */
+static char *hidden_in(const char *sub)
+{
+	char *p = kt_path(dir, sub), *names = calloc(1, 1);
+	DIR *d = opendir(p);
+	cr_assert_not_null(d, "%s", p);
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] != '.' || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *grown = NULL;
+		cr_assert(asprintf(&grown, "%s%s ", names, e->d_name) > 0);
+		free(names);
+		names = grown;
+	}
+	closedir(d);
+	free(p);
+	return names;
+}
+
+Test(services, a_render_that_fails_leaves_the_previous_files_as_they_were)
+{
+	struct kt_run r = kudos("run", NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	char *before = read_in("out/0.txt");
+	cr_assert_str_eq(before, "Great grinder.");
+
+	/* Upstream edits the first item; the output fails after writing its
+	 * new file. */
+	char *csv = kt_path(dir, "data.csv");
+	kt_write(csv, "id,name,text,consent\n"
+	              "p1,Ada,\"Great grinder, quieter now.\",yes\n"
+	              "p2,Bo,Please leave me out.,yes\n"
+	              "p3,Cy,Quiet and fast.,yes\n");
+	free(csv);
+	free(kt_job(dir,
+	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
+	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
+	    "   \"consent_column\": \"consent\"}],\n"
+	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
+	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\", \"fail_in_flush\": 1}]}\n"));
+	r = kudos("run", NULL, NULL);
+	cr_assert_eq(r.status, 1, "a failed render exits 1: %s", r.err);
+	cr_expect(strstr(r.err, "fail_in_flush"), "%s", r.err);
+	kt_run_free(&r);
+	char *after = read_in("out/0.txt"), *hidden = hidden_in("out");
+	cr_expect_str_eq(after, "Great grinder.", "the previous file must stay as it was");
+	cr_expect_str_eq(hidden, "", "no temporary file may be left behind");
+	free(after);
+	free(hidden);
+
+	/* The same render without the failure shows the new text. */
+	free(kt_job(dir,
+	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
+	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
+	    "   \"consent_column\": \"consent\"}],\n"
+	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
+	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\"}]}\n"));
+	r = kudos("run", NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	kt_run_free(&r);
+	after = read_in("out/0.txt");
+	cr_expect_str_eq(after, "Great grinder, quieter now.");
+	free(after);
+	free(before);
 }
 
 Test(services, jobs_is_what_the_user_allows)

@@ -9,8 +9,9 @@
 # Prints, for each: ms per card (wall and CPU, median of RUNS runs), the
 # ratios, the total PNG bytes; then kudos with --jobs 2 and its speed-up,
 # and a cached re-render of the 100 unchanged cards against the first
-# render.  kudos's figures are whole-process: start, store, fonts, and an
-# atomic, fsync'ed write per card (the host's output_write_item_id).  With
+# render.  kudos's figures are whole-process: start, store, fonts, and the
+# cards' files, written beside their targets and synced and renamed
+# together at the end of the render (engine/staged.c).  With
 # ENCODE=1, also how the plugin's PNG encoder compares with libpng's own
 # path under each filter set, zlib level and strategy, on kudos's cards
 # (tests/bench/png_encode_bench.c).

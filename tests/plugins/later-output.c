@@ -6,7 +6,8 @@
  * leaves out (output_leave_out) the items whose text contains "leave me",
  * reports progress, and writes services.txt (output_write_report) with
  * what the host answered: the jobs it allows and the status of a write for
- * an id it never consumed, and of one after leaving an item out.
+ * an id it never consumed, and of one after leaving an item out.  With
+ * `fail_in_flush` 1, flush() fails once the item files are written.
  */
 #include <kudos/plugin.h>
 
@@ -18,6 +19,7 @@
 struct ctx {
 	const char *dir;
 	const char *scope;
+	int64_t fail_in_flush;
 	/* state */
 	char **ids, **texts;
 	size_t n, cap;
@@ -26,6 +28,8 @@ struct ctx {
 static const struct kudos_config_entry cfg[] = {
 	{KUDOS_CONFIG_PATH, "dir", NULL, 1, offsetof(struct ctx, dir), "the folder"},
 	{KUDOS_CONFIG_STRING, "scope", "web", 0, offsetof(struct ctx, scope), "the scope"},
+	{KUDOS_CONFIG_INT, "fail_in_flush", "0", 0, offsetof(struct ctx, fail_in_flush),
+	 "1: fail in flush() after writing the item files"},
 	{0},
 };
 
@@ -88,6 +92,10 @@ static int flush(const struct kudos_host *host, struct kudos_instance *self, voi
 				return rc;
 		}
 		host->output_progress(self, (int64_t)i + 1, (int64_t)c->n);
+	}
+	if (c->fail_in_flush) {
+		host->set_error(self, "fail_in_flush: failing after the item files, as configured");
+		return KUDOS_EFAIL;
 	}
 	int stranger = host->output_write_item_id(self, "csv:nobody", "x.txt", "x", 1);
 	int after = left < 0 ? 0
