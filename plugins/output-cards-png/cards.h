@@ -262,6 +262,12 @@ void png_enc_free(struct png_enc *e);
 int png_encode(struct png_enc *e, const struct canvas *c, int dpi,
                struct png_out *out, char *msg, size_t msg_size);
 
+/* Where the blocks of a raw deflate stream (len bytes) are: the bit offset
+ * of the last block's header (its BFINAL bit) and the bit length up to
+ * that block's end.  RETURN VALUE 0, or -1 for a stream that is not
+ * well-formed deflate. */
+int deflate_walk(const unsigned char *data, size_t len, size_t *last_header, size_t *end);
+
 /* ---- worker threads (cards_pool.c) --------------------------------------- */
 
 struct pool;
