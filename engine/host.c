@@ -274,7 +274,12 @@ static int host_item_emit(struct kudos_instance *self, struct kudos_item *it)
 	if (!text || !*text) {
 		kudos_host_log(self, KUDOS_LOG_WARN, "item %s has no text; skipped",
 		               it->field[KUDOS_FIELD_ID]);
-		self->n_invalid++;
+		/* A page read by each_file_parallel counts in its batch: its
+		 * view of the instance is dropped when the page is handed on. */
+		if (self->batch)
+			self->batch->n_invalid++;
+		else
+			self->n_invalid++;
 		kudos_item_free(it);
 		return KUDOS_EINVAL;
 	}

@@ -9,6 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* TZ is the process's, and sources may convert times from several threads
+ * at once (each_file_parallel): every use of the environment here holds
+ * this lock. */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int kudos_zone_valid(const char *zone)
 {
 	char path[PATH_MAX];
@@ -20,17 +25,17 @@ int kudos_zone_valid(const char *zone)
 		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9')))
 			return 0;
+	/* getenv reads the environment that another thread's tz_enter may be
+	 * growing (setenv reallocates it): read it under the same lock. */
+	pthread_mutex_lock(&tz_lock);
 	const char *dir = getenv("TZDIR");
 	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+	pthread_mutex_unlock(&tz_lock);
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Run with TZ set to `zone`: the saved value comes back afterwards.
- * TZ is the process's, and sources may convert times from several threads
- * at once (each_file_parallel): one switch at a time, held until it is
- * undone. */
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
+/* Run with TZ set to `zone`: the saved value comes back afterwards.  One
+ * switch at a time: tz_enter takes tz_lock and tz_leave gives it back. */
 struct tz_switch {
 	char *saved;
 	int had;

@@ -27,18 +27,22 @@ struct bsk_ctx {
 
 #define BSK_WARN_SHOWN 20
 
-/* One collect run. */
+/* One page being read.  Pages are read on several threads at once
+ * (host->each_file_parallel), so each has its own counts, added to the
+ * run's totals when the page is done; `self` is the page's own instance
+ * handle. */
 struct bsk_run {
 	const struct kudos_host *host;
 	struct kudos_instance *self;
 	const char *file; /* the page being read (full path) */
 	const char *base; /* its base name, for warnings */
-	long files, posts, items, reposts, unavailable, skipped, refused;
+	long posts, items, reposts, unavailable, skipped, refused;
 	long warned, hidden;
 };
 
 /* Log a warning naming the current file ("feed.json: feed[3]: ...")
- * unless BSK_WARN_SHOWN were already printed; then only count it. */
+ * unless BSK_WARN_SHOWN were already printed for this page; then only
+ * count it. */
 void bsk_warn(struct bsk_run *r, const char *fmt, ...) KUDOS_PRINTF(2, 3);
 
 /* obj[key] (case-sensitive), or NULL. */

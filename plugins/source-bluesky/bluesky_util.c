@@ -1,6 +1,6 @@
 /*
  * source-bluesky helpers: JSON values read the way the plugin needs them,
- * warnings capped per run, line/column positions for parse errors, AT URI
+ * warnings capped per page, line/column positions for parse errors, AT URI
  * parts.  See bluesky.h for each function's contract.
  */
 #include "bluesky.h"

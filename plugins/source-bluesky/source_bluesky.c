@@ -47,10 +47,19 @@
  * error body or a file of another shape fails it as well; one bad post is
  * skipped with a warning naming the file and its position, e.g.
  * "feed.json: feed[3].post"; posts the network no longer shows (notFound,
- * blocked) are counted in the summary.
+ * blocked) are counted in the summary.  At most BSK_WARN_SHOWN warnings
+ * are shown per page; the rest are counted in the closing summary.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings in page order, so a run gives the same store and messages as a
+ * serial one.
  */
 #include "bluesky.h"
 
+#include <kudos/json_source.h>
+
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -179,15 +188,13 @@ static int payload(struct bsk_run *r, const cJSON *root)
 	return KUDOS_EINVAL;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+/* Parse r->file's data[0..len) and read its posts. */
+static int read_page(struct bsk_run *r, const char *data, size_t len)
 {
-	struct bsk_run *r = ud;
+	const char *file = r->file;
 	const char *end = NULL;
 	long line, col;
 
-	r->file = file;
-	r->base = base_name(file);
-	r->files++;
 	if (strspn(data, " \t\r\n") == len) {
 		r->host->set_error(r->self,
 		                   "%s is empty; save the API response into it, or "
@@ -224,27 +231,52 @@ static int page(void *ud, const char *file, const char *data, size_t len)
 	return KUDOS_EINVAL;
 }
 
+/* What the pages read so far add up to; pages finish on several threads. */
+struct bsk_totals {
+	const struct kudos_host *host;
+	atomic_long files, posts, items, reposts, unavailable, skipped, refused, hidden;
+};
+
+static void add_page(struct bsk_totals *t, const struct bsk_run *r)
+{
+	atomic_fetch_add(&t->files, 1);
+	atomic_fetch_add(&t->posts, r->posts);
+	atomic_fetch_add(&t->items, r->items);
+	atomic_fetch_add(&t->reposts, r->reposts);
+	atomic_fetch_add(&t->unavailable, r->unavailable);
+	atomic_fetch_add(&t->skipped, r->skipped);
+	atomic_fetch_add(&t->refused, r->refused);
+	atomic_fetch_add(&t->hidden, r->hidden);
+}
+
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
+{
+	struct bsk_totals *t = ud;
+	struct bsk_run r = {.host = t->host, .self = self, .file = file, .base = base_name(file)};
+	int rc = read_page(&r, data, len);
+	add_page(t, &r);
+	return rc;
+}
+
 static int bsk_collect(const struct kudos_host *host, struct kudos_instance *self,
                        void *ctx)
 {
 	struct bsk_ctx *cx = ctx;
-	struct bsk_run r = {0};
-
-	r.host = host;
-	r.self = self;
-	r.base = "";
-	int rc = host->each_file(self, cx->path, page, &r);
+	struct bsk_totals t = {.host = host};
+	int rc = kudos_js_each_page(host, self, cx->path, page, &t);
 	if (rc != KUDOS_OK)
 		return rc;
+	long files = t.files, posts = t.posts, reposts = t.reposts, items = t.items;
 	host->log(self, KUDOS_LOG_INFO,
 	          "%ld file%s, %ld post%s (%ld repost%s): %ld item%s, %ld no "
 	          "longer shown, %ld skipped, %ld refused",
-	          r.files, r.files == 1 ? "" : "s", r.posts, r.posts == 1 ? "" : "s",
-	          r.reposts, r.reposts == 1 ? "" : "s", r.items,
-	          r.items == 1 ? "" : "s", r.unavailable, r.skipped, r.refused);
-	if (r.hidden)
+	          files, files == 1 ? "" : "s", posts, posts == 1 ? "" : "s", reposts,
+	          reposts == 1 ? "" : "s", items, items == 1 ? "" : "s", (long)t.unavailable,
+	          (long)t.skipped, (long)t.refused);
+	if (t.hidden)
 		host->log(self, KUDOS_LOG_WARN, "%ld more warnings were not shown",
-		          r.hidden);
+		          (long)t.hidden);
 	return KUDOS_OK;
 }
 

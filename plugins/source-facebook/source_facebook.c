@@ -57,6 +57,11 @@
  * the wrong type or an unreadable time is skipped with a warning naming
  * the file and position (data[3].comments.data[0]).
  *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one.
+ *
  * This file: the descriptor, the collect loop and the page shapes.  One
  * entry: fb_entry.c.  JSON reading: fb_json.c.
  */
@@ -64,6 +69,7 @@
 
 #include "fb_entry.h"
 #include <kudos/json_reader.h>
+#include <kudos/json_source.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -79,9 +85,10 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* What every page shares, read-only while pages are read on several
+ * threads; a page's own state is its struct fb_page. */
 struct fb_run {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
 };
 
 static int list(struct fb_page *pg, const cJSON *arr, const char *name)
@@ -176,19 +183,20 @@ static int walk(struct fb_page *pg, const cJSON *root)
 	return KUDOS_EINVAL;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct fb_run *run = ud;
+	const struct fb_run *run = ud;
 	const struct kudos_host *h = run->host;
-	struct fb_page pg = {.host = h, .self = run->self, .file = file};
+	struct fb_page pg = {.host = h, .self = self, .file = file};
 	cJSON *root = NULL;
-	int rc = kudos_jr_parse(h, run->self, file, "a Graph API page", data, len, &root);
+	int rc = kudos_jr_parse(h, self, file, "a Graph API page", data, len, &root);
 	if (rc != KUDOS_OK)
 		return rc;
 	rc = walk(&pg, root);
 	cJSON_Delete(root);
 	if (rc == KUDOS_OK)
-		h->log(run->self, KUDOS_LOG_INFO,
+		h->log(self, KUDOS_LOG_INFO,
 		       "%s: %ld items, %ld skipped, %ld without a message of their own",
 		       file, pg.items, pg.skipped, pg.notes);
 	return rc;
@@ -197,8 +205,8 @@ static int page(void *ud, const char *file, const char *data, size_t len)
 static int fb_collect(const struct kudos_host *host, struct kudos_instance *self, void *ctx)
 {
 	struct fb_ctx *cx = ctx;
-	struct fb_run run = {host, self};
-	return host->each_file(self, cx->path, page, &run);
+	struct fb_run run = {host};
+	return kudos_js_each_page(host, self, cx->path, page, &run);
 }
 
 static int fb_init(const struct kudos_host *host, struct kudos_instance *self, void *ctx)

@@ -32,7 +32,14 @@
  *
  * Invalid or truncated JSON fails the source with file:line:column (the
  * host rolls the source back); a malformed review is skipped with a warning
- * naming the file and its position, e.g. "reviews[3]".
+ * naming the file and its position, e.g. "reviews[3]".  At most
+ * KUDOS_JP_WARN_SHOWN warnings are shown per page; the rest are counted in
+ * the closing line.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings in page order, so a run gives the same store and messages as a
+ * serial one.
  *
  * This file: the descriptor, the page shapes and the collect loop.
  */
@@ -40,7 +47,9 @@
 
 #include "gr_review.h"
 #include <kudos/json_page.h>
+#include <kudos/json_source.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +65,18 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* One page being read: pages are read on several threads at once, so
+ * each counts on its own and adds up into struct gr_totals when done. */
 struct gr_collect {
 	struct kudos_jp_run r;
 	struct gr_counts n;
+};
+
+/* What the pages read so far add up to. */
+struct gr_totals {
+	const struct kudos_host *host;
+	struct kudos_jp_totals pages;
+	atomic_long no_comment, translated;
 };
 
 static int each_review(struct gr_collect *c, const cJSON *arr,
@@ -167,17 +185,22 @@ static int page_reviews(struct gr_collect *c, const cJSON *root)
 	return KUDOS_OK;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct gr_collect *c = ud;
+	struct gr_totals *t = ud;
+	struct gr_collect c = {.r = {.host = t->host, .self = self}};
 	cJSON *root = NULL;
 	int rc;
 
-	kudos_jp_begin_file(&c->r, file);
-	if ((rc = kudos_jp_parse(&c->r, data, len, &root)) != KUDOS_OK)
+	kudos_jp_begin_file(&c.r, file);
+	if ((rc = kudos_jp_parse(&c.r, data, len, &root)) != KUDOS_OK)
 		return rc;
-	rc = page_reviews(c, root);
+	rc = page_reviews(&c, root);
 	cJSON_Delete(root);
+	kudos_jp_add(&t->pages, &c.r);
+	atomic_fetch_add(&t->no_comment, c.n.no_comment);
+	atomic_fetch_add(&t->translated, c.n.translated);
 	return rc;
 }
 
@@ -185,24 +208,27 @@ static int gr_collect(const struct kudos_host *host,
                       struct kudos_instance *self, void *ctx)
 {
 	const struct gr_ctx *cx = ctx;
-	struct gr_collect c = {.r = {.host = host, .self = self}};
+	struct gr_totals t = {.host = host};
+	struct kudos_jp_run sum = {.host = host, .self = self};
 
 	if (!KUDOS_HOST_HAS(host, each_file)) {
 		host->set_error(self, "this kudos lacks the each_file service the "
 		                      "google-reviews source needs; update kudos");
 		return KUDOS_EFAIL;
 	}
-	int rc = host->each_file(self, cx->path, page, &c);
+	int rc = kudos_js_each_page(host, self, cx->path, page, &t);
 	if (rc != KUDOS_OK)
 		return rc;
-	kudos_jp_summary(&c.r, "reviews");
-	if (c.n.no_comment || c.n.translated)
+	kudos_jp_sum(&t.pages, &sum);
+	kudos_jp_summary(&sum, "reviews");
+	long no_comment = t.no_comment, translated = t.translated;
+	if (no_comment || translated)
 		host->log(self, KUDOS_LOG_INFO,
 		          "%ld star-only review%s without a comment (nothing to "
 		          "quote, not stored); %ld translated comment%s split "
 		          "into the original and Google's translation",
-		          c.n.no_comment, c.n.no_comment == 1 ? "" : "s",
-		          c.n.translated, c.n.translated == 1 ? "" : "s");
+		          no_comment, no_comment == 1 ? "" : "s", translated,
+		          translated == 1 ? "" : "s");
 	return KUDOS_OK;
 }
 

@@ -48,6 +48,11 @@
  * member of the wrong type, an unreadable time or a comment without text
  * is skipped with a warning naming the file and position (data[3]).
  *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one.
+ *
  * This file: the descriptor, the collect loop and the page shapes.  One
  * media or comment: ig_item.c.  JSON reading: ig_json.c.
  */
@@ -55,6 +60,7 @@
 
 #include "ig_item.h"
 #include <kudos/json_reader.h>
+#include <kudos/json_source.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -70,9 +76,10 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* What every page shares, read-only while pages are read on several
+ * threads; a page's own state is its struct ig_page. */
 struct ig_run {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
 };
 
 /* Each element of a list: data[] or a bare top-level array. */
@@ -197,23 +204,24 @@ static int walk(struct ig_page *pg, const cJSON *root)
 	return KUDOS_EINVAL;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct ig_run *run = ud;
+	const struct ig_run *run = ud;
 	const struct kudos_host *h = run->host;
-	struct ig_page pg = {.host = h, .self = run->self, .file = file};
+	struct ig_page pg = {.host = h, .self = self, .file = file};
 	cJSON *root = NULL;
-	int rc = kudos_jr_parse(h, run->self, file, "a Graph API page", data, len, &root);
+	int rc = kudos_jr_parse(h, self, file, "a Graph API page", data, len, &root);
 	if (rc != KUDOS_OK)
 		return rc;
 	rc = walk(&pg, root);
 	cJSON_Delete(root);
 	if (rc != KUDOS_OK)
 		return rc;
-	h->log(run->self, KUDOS_LOG_INFO, "%s: %ld items, %ld skipped, %ld without caption",
+	h->log(self, KUDOS_LOG_INFO, "%s: %ld items, %ld skipped, %ld without caption",
 	       file, pg.items, pg.skipped, pg.no_caption);
 	if (pg.items == 0 && pg.no_caption > 0)
-		h->log(run->self, KUDOS_LOG_WARN,
+		h->log(self, KUDOS_LOG_WARN,
 		       "%s: none of its %ld media has a caption, so nothing was "
 		       "collected from it; request the caption field (e.g. "
 		       "fields=id,caption,media_type,media_url,permalink,timestamp)",
@@ -224,8 +232,8 @@ static int page(void *ud, const char *file, const char *data, size_t len)
 static int ig_collect(const struct kudos_host *host, struct kudos_instance *self, void *ctx)
 {
 	struct ig_ctx *cx = ctx;
-	struct ig_run run = {host, self};
-	return host->each_file(self, cx->path, page, &run);
+	struct ig_run run = {host};
+	return kudos_js_each_page(host, self, cx->path, page, &run);
 }
 
 static int ig_init(const struct kudos_host *host, struct kudos_instance *self, void *ctx)

@@ -53,9 +53,10 @@
  * position, e.g. "page2.json: [3]".  At most KUDOS_JS_WARN_SHOWN warnings
  * are shown per page; the rest are counted in the closing summary.
  *
- * Speed: pages are parsed on every core (host->each_file_parallel); the
- * host stores the items and prints the warnings in page order, so a run
- * gives the same store and messages as a serial one.
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings in page order, so a run gives the same store and messages as a
+ * serial one.
  */
 #include "mastodon.h"
 
@@ -167,27 +168,12 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 	return rc;
 }
 
-/* each_file's callback, for a host without each_file_parallel. */
-struct serial_read {
-	struct mst_totals *totals;
-	struct kudos_instance *self;
-};
-
-static int page_serially(void *ud, const char *file, const char *data, size_t len)
-{
-	struct serial_read *s = ud;
-	return page(s->totals, s->self, file, data, len);
-}
-
 static int mst_collect(const struct kudos_host *host, struct kudos_instance *self,
                        void *ctx)
 {
 	struct mst_ctx *cx = ctx;
 	struct mst_totals t = {.host = host};
-	struct serial_read serial = {&t, self};
-	int rc = KUDOS_HOST_HAS(host, each_file_parallel)
-	                 ? host->each_file_parallel(self, cx->path, page, &t)
-	                 : host->each_file(self, cx->path, page_serially, &serial);
+	int rc = kudos_js_each_page(host, self, cx->path, page, &t);
 	if (rc != KUDOS_OK)
 		return rc;
 	long files = t.files, statuses = t.statuses, boosts = t.boosts, items = t.items;

@@ -24,7 +24,14 @@
  * Bad input: JSON that does not parse fails the source with file:line:col;
  * a file that is neither a Listing, a list of Listings nor a thing fails
  * it naming the file; one bad child is skipped with a warning naming its
- * position (e.g. [1].children[3].replies.children[0]).
+ * position (e.g. [1].children[3].replies.children[0]).  At most
+ * KUDOS_JS_WARN_SHOWN warnings are shown per file, then one line counts
+ * the rest.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one.
  */
 #include <kudos/plugin.h>
 #include <cjson/cJSON.h>
@@ -32,6 +39,7 @@
 #include <kudos/json_source.h>
 #include "reddit_thing.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,22 +143,24 @@ static int walk(struct rd_run *r, const cJSON *v, const char *pos, int depth)
 	return KUDOS_OK;
 }
 
+/* What the pages read so far add up to; pages finish on several threads,
+ * each with its own struct rd_run. */
 struct rd_collect {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
-	long files, items;
+	atomic_long files, items;
 };
 
-static int on_file(void *ud, const char *file, const char *data, size_t len)
+static int on_file(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                   size_t len)
 {
 	struct rd_collect *c = ud;
 	struct rd_run r = {0};
 	int rc;
 
 	r.host = c->host;
-	r.self = c->self;
-	kudos_js_file_init(&r.f, c->host, c->self, file);
-	c->files++;
+	r.self = self;
+	kudos_js_file_init(&r.f, c->host, self, file);
+	atomic_fetch_add(&c->files, 1);
 	cJSON *root = kudos_js_parse(&r.f, data, len, 0, &rc);
 	if (!root)
 		return rc;
@@ -158,7 +168,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	if (!cJSON_IsArray(root) &&
 	    !(kind && (strcmp(kind, "Listing") == 0 || strcmp(kind, "t1") == 0 ||
 	               strcmp(kind, "t3") == 0))) {
-		c->host->set_error(c->self,
+		c->host->set_error(self,
 		                   "%s: not a Reddit response (a Listing, the "
 		                   "[post, comments] pair of /comments/{id}, or a "
 		                   "t1/t3 thing); save the .json response unchanged",
@@ -168,14 +178,14 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	}
 	rc = walk(&r, root, "", 0);
 	if (rc == KUDOS_OK)
-		c->host->log(c->self, KUDOS_LOG_INFO,
+		c->host->log(self, KUDOS_LOG_INFO,
 		             "%s: %ld items, %ld removed or deleted, %ld crossposts "
 		             "without their original, %ld \"more\" stubs, %ld other "
 		             "things, %ld entries skipped, %ld refused",
 		             r.f.name, r.items, r.removed, r.crossposts, r.more, r.other,
 		             r.bad, r.refused);
 	kudos_js_file_end(&r.f);
-	c->items += r.items;
+	atomic_fetch_add(&c->items, r.items);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -184,10 +194,11 @@ static int rd_collect_cb(const struct kudos_host *host, struct kudos_instance *s
                          void *ctx)
 {
 	const struct rd_ctx *cx = ctx;
-	struct rd_collect c = {host, self, 0, 0};
-	int rc = host->each_file(self, cx->path, on_file, &c);
+	struct rd_collect c = {.host = host};
+	int rc = kudos_js_each_page(host, self, cx->path, on_file, &c);
 	if (rc == KUDOS_OK)
-		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", c.files, c.items);
+		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", (long)c.files,
+		          (long)c.items);
 	return rc;
 }
 

@@ -50,12 +50,18 @@
  * malformed is skipped with a warning naming the file and position
  * (events[1], reviews[3]).
  *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one.
+ *
  * This file: the descriptor, the collect loop, the payload shapes and the
  * webhook events.  One review: tp_review.c.  JSON reading: tp_json.c.
  */
 #include <kudos/plugin.h>
 
 #include <kudos/json_reader.h>
+#include <kudos/json_source.h>
 #include "tp_review.h"
 
 #include <stddef.h>
@@ -73,9 +79,10 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* What every page shares, read-only while pages are read on several
+ * threads; a page's own state is its struct tp_page. */
 struct tp_run {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
 };
 
 static int reviews(struct tp_page *pg, const cJSON *arr, const char *name)
@@ -233,19 +240,20 @@ static int walk(struct tp_page *pg, const cJSON *root)
 	return KUDOS_EINVAL;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct tp_run *run = ud;
+	const struct tp_run *run = ud;
 	const struct kudos_host *h = run->host;
-	struct tp_page pg = {.host = h, .self = run->self, .file = file};
+	struct tp_page pg = {.host = h, .self = self, .file = file};
 	cJSON *root = NULL;
-	int rc = kudos_jr_parse(h, run->self, file, "a Trustpilot payload", data, len, &root);
+	int rc = kudos_jr_parse(h, self, file, "a Trustpilot payload", data, len, &root);
 	if (rc != KUDOS_OK)
 		return rc;
 	rc = walk(&pg, root);
 	cJSON_Delete(root);
 	if (rc == KUDOS_OK)
-		h->log(run->self, KUDOS_LOG_INFO, "%s: %ld reviews, %ld skipped, %ld deletions",
+		h->log(self, KUDOS_LOG_INFO, "%s: %ld reviews, %ld skipped, %ld deletions",
 		       file, pg.items, pg.skipped, pg.deleted);
 	return rc;
 }
@@ -253,8 +261,8 @@ static int page(void *ud, const char *file, const char *data, size_t len)
 static int tp_collect(const struct kudos_host *host, struct kudos_instance *self, void *ctx)
 {
 	struct tp_ctx *cx = ctx;
-	struct tp_run run = {host, self};
-	return host->each_file(self, cx->path, page, &run);
+	struct tp_run run = {host};
+	return kudos_js_each_page(host, self, cx->path, page, &run);
 }
 
 static int tp_init(const struct kudos_host *host, struct kudos_instance *self, void *ctx)

@@ -37,13 +37,22 @@
  *
  * Invalid or truncated JSON fails the source with file:line:column (the
  * host rolls the source back); a malformed response is skipped with a
- * warning naming the file and its position, e.g. "items[4]".
+ * warning naming the file and its position, e.g. "items[4]".  At most
+ * KUDOS_JP_WARN_SHOWN warnings are shown per page; the rest are counted in
+ * the closing line.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings in page order, and the fields the pages had are combined in
+ * page order after the loop, so a run gives the same store and messages as
+ * a serial one.  The mapping is built in init() and only read by pages.
  *
  * This file: the descriptor, init/exit, the page shapes and the loop.
  */
 #include <kudos/plugin.h>
 
 #include <kudos/json_page.h>
+#include <kudos/json_source.h>
 #include "tf_config.h"
 #include "tf_response.h"
 
@@ -179,40 +188,55 @@ static int page_responses(struct tf_collect *c, const cJSON *root)
 	return KUDOS_OK;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct tf_collect *c = ud;
+	struct tf_totals *t = ud;
+	struct tf_collect c = {.r = {.host = t->host, .self = self}, .cx = t->cx};
 	cJSON *root = NULL;
 	int rc;
 
-	kudos_jp_begin_file(&c->r, file);
-	if ((rc = kudos_jp_parse(&c->r, data, len, &root)) != KUDOS_OK)
-		return rc;
-	rc = page_responses(c, root);
+	kudos_jp_begin_file(&c.r, file);
+	if ((rc = kudos_jp_parse(&c.r, data, len, &root)) != KUDOS_OK)
+		goto done;
+	rc = page_responses(&c, root);
 	cJSON_Delete(root);
-	if (rc == KUDOS_OK && c->oom) {
-		c->r.host->set_error(c->r.self, "%s: out of memory", file);
+	if (rc == KUDOS_OK && c.oom) {
+		t->host->set_error(self, "%s: out of memory", file);
 		rc = KUDOS_ENOMEM;
 	}
+	if (rc == KUDOS_OK)
+		rc = tf_seen_keep(t, &c, file);
+done:
+	kudos_jp_add(&t->pages, &c.r);
+	atomic_fetch_add(&t->unfinished, c.unfinished);
+	atomic_fetch_add(&t->no_text, c.no_text);
+	atomic_fetch_add(&t->consented, c.consented);
+	tf_collect_free(&c);
 	return rc;
 }
 
 static int tf_collect_cb(const struct kudos_host *host,
                          struct kudos_instance *self, void *ctx)
 {
-	struct tf_collect c = {.r = {.host = host, .self = self}, .cx = ctx};
-	int rc = host->each_file(self, c.cx->path, page, &c);
+	struct tf_totals t = {.host = host, .cx = ctx};
+	struct tf_collect all = {.r = {.host = host, .self = self}, .cx = ctx};
+	int rc = kudos_js_each_page(host, self, t.cx->path, page, &t);
 
-	if (rc == KUDOS_OK) {
-		kudos_jp_summary(&c.r, "responses");
-		host->log(self, KUDOS_LOG_INFO,
-		          "%ld with consent; %ld unfinished and %ld without an "
-		          "answer to fields.text (\"%s\") not stored",
-		          c.consented, c.unfinished, c.no_text,
-		          c.cx->map.part[TF_TEXT][0].name);
-		tf_report(&c);
-	}
-	tf_collect_free(&c);
+	if (rc != KUDOS_OK)
+		goto done;
+	kudos_jp_sum(&t.pages, &all.r);
+	kudos_jp_summary(&all.r, "responses");
+	host->log(self, KUDOS_LOG_INFO,
+	          "%ld with consent; %ld unfinished and %ld without an "
+	          "answer to fields.text (\"%s\") not stored",
+	          (long)t.consented, (long)t.unfinished, (long)t.no_text,
+	          t.cx->map.part[TF_TEXT][0].name);
+	if ((rc = tf_seen_merge(&t, &all)) == KUDOS_OK)
+		tf_report(&all);
+done:
+	tf_seen_free(&t);
+	tf_collect_free(&all);
 	return rc;
 }
 

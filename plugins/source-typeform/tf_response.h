@@ -29,7 +29,14 @@
  * RETURN VALUE KUDOS_OK, or a store / memory failure after set_error().
  *
  * tf_report() warns once for every mapped field that no collected page
- * had, listing the refs (or ids) and hidden fields that were seen.
+ * had, listing the refs (or ids) and hidden fields that were seen, in the
+ * order they were first seen.
+ *
+ * Pages are read on several threads at once (kudos_js_each_page), each in
+ * a struct tf_collect of its own.  Counts add up in struct tf_totals with
+ * atomics; what a page saw is kept there by tf_seen_keep() until the loop
+ * is done, because the order of the names in the report is the order of
+ * the pages, which only tf_seen_merge() knows.
  */
 #ifndef KUDOS_TF_RESPONSE_H
 #define KUDOS_TF_RESPONSE_H
@@ -45,9 +52,10 @@ struct tf_names {
 	int more; /* some were not kept */
 };
 
+/* One page being read (or, for tf_report(), the whole run). */
 struct tf_collect {
 	struct kudos_jp_run r;
-	const struct tf_ctx *cx;
+	const struct tf_ctx *cx; /* read-only while pages are read */
 	int seen[TF_ROLES][TF_MAX_PARTS];
 	struct tf_names fields; /* refs (or ids) seen */
 	struct tf_names hidden; /* hidden field names seen */
@@ -69,5 +77,29 @@ void tf_note_response(struct tf_collect *c, const cJSON *resp,
                       const cJSON *definition);
 void tf_report(struct tf_collect *c);
 void tf_collect_free(struct tf_collect *c);
+
+/* What one page saw, kept for tf_seen_merge(). */
+struct tf_seen_page;
+
+/* What the pages read so far add up to. */
+struct tf_totals {
+	const struct kudos_host *host;
+	const struct tf_ctx *cx;
+	struct kudos_jp_totals pages;
+	atomic_long unfinished, no_text, consented;
+	_Atomic(struct tf_seen_page *) seen; /* one per page, in any order */
+};
+
+/* Keep what page `c`, read from `file`, saw; its names move out of `c`.
+ * Safe from several threads at once.  RETURN VALUE KUDOS_OK, or
+ * KUDOS_ENOMEM after set_error(). */
+int tf_seen_keep(struct tf_totals *t, struct tf_collect *c, const char *file);
+/* Add what the kept pages saw to `all`, page after page in name order (the
+ * order each_file hands them in), so that `all` holds what one serial read
+ * would have noted; the pages are released.  RETURN VALUE KUDOS_OK, or
+ * KUDOS_ENOMEM after set_error() on all->r.self. */
+int tf_seen_merge(struct tf_totals *t, struct tf_collect *all);
+/* Release the pages kept and not merged (a failed run). */
+void tf_seen_free(struct tf_totals *t);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "tf_response.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,11 +123,125 @@ void tf_report(struct tf_collect *c)
 	}
 }
 
+struct tf_seen_page {
+	struct tf_seen_page *next;
+	char *file;
+	int seen[TF_ROLES][TF_MAX_PARTS];
+	struct tf_names fields, hidden;
+};
+
+static void free_names(struct tf_names *set)
+{
+	for (int i = 0; i < set->n; i++)
+		free(set->name[i]);
+	set->n = 0;
+}
+
+static void free_pages(struct tf_seen_page *p)
+{
+	while (p) {
+		struct tf_seen_page *next = p->next;
+		free_names(&p->fields);
+		free_names(&p->hidden);
+		free(p->file);
+		free(p);
+		p = next;
+	}
+}
+
+int tf_seen_keep(struct tf_totals *t, struct tf_collect *c, const char *file)
+{
+	struct tf_seen_page *p = calloc(1, sizeof *p);
+
+	if (!p || !(p->file = strdup(file))) {
+		free(p);
+		c->r.host->set_error(c->r.self, "%s: out of memory", file);
+		return KUDOS_ENOMEM;
+	}
+	memcpy(p->seen, c->seen, sizeof p->seen);
+	p->fields = c->fields;
+	p->hidden = c->hidden;
+	c->fields.n = c->hidden.n = 0;
+	/* Pages finish in any order: push without a lock, sort when merging. */
+	struct tf_seen_page *head = atomic_load(&t->seen);
+	do
+		p->next = head;
+	while (!atomic_compare_exchange_weak(&t->seen, &head, p));
+	return KUDOS_OK;
+}
+
+/* add_name(), but taking `name` (transfer full): kept, or freed when the
+ * set has it already or is full. */
+static void move_name(struct tf_names *set, char *name)
+{
+	for (int i = 0; i < set->n; i++) {
+		if (strcmp(set->name[i], name) == 0) {
+			free(name);
+			return;
+		}
+	}
+	if (set->n == TF_NAMES_MAX) {
+		set->more = 1;
+		free(name);
+		return;
+	}
+	set->name[set->n++] = name;
+}
+
+static void move_names(struct tf_names *to, struct tf_names *from)
+{
+	for (int i = 0; i < from->n; i++)
+		move_name(to, from->name[i]);
+	/* A page that could not keep every name it saw had more than fit. */
+	to->more |= from->more;
+	from->n = 0;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	const struct tf_seen_page *const *x = a, *const *y = b;
+	return strcmp((*x)->file, (*y)->file);
+}
+
+int tf_seen_merge(struct tf_totals *t, struct tf_collect *all)
+{
+	struct tf_seen_page *head = atomic_exchange(&t->seen, NULL), **pages = NULL;
+	size_t n = 0, i = 0;
+	int rc = KUDOS_OK;
+
+	for (struct tf_seen_page *p = head; p; p = p->next)
+		n++;
+	if (n && !(pages = malloc(n * sizeof *pages))) {
+		all->r.host->set_error(all->r.self, "out of memory");
+		rc = KUDOS_ENOMEM;
+		goto done;
+	}
+	for (struct tf_seen_page *p = head; p; p = p->next)
+		pages[i++] = p;
+	/* Name order is each_file's page order: kudos sorts with strcmp
+	 * (it never sets LC_COLLATE), and every page of a folder has the
+	 * same "folder/" prefix. */
+	qsort(pages, n, sizeof *pages, by_file);
+	for (i = 0; i < n; i++) {
+		for (int role = 0; role < TF_ROLES; role++)
+			for (int k = 0; k < TF_MAX_PARTS; k++)
+				all->seen[role][k] |= pages[i]->seen[role][k];
+		move_names(&all->fields, &pages[i]->fields);
+		move_names(&all->hidden, &pages[i]->hidden);
+	}
+done:
+	free(pages);
+	free_pages(head);
+	return rc;
+}
+
+void tf_seen_free(struct tf_totals *t)
+{
+	free_pages(atomic_exchange(&t->seen, NULL));
+}
+
 void tf_collect_free(struct tf_collect *c)
 {
-	for (int i = 0; i < c->fields.n; i++)
-		free(c->fields.name[i]);
-	for (int i = 0; i < c->hidden.n; i++)
-		free(c->hidden.name[i]);
-	c->fields.n = c->hidden.n = 0;
+	free_names(&c->fields);
+	free_names(&c->hidden);
 }

@@ -35,7 +35,15 @@
  * Bad input: JSON that does not parse fails the source with file:line:col;
  * a file in neither format fails it naming the file; one bad entry is
  * skipped with a warning naming data[i] / [i].tweet; errors[] entries of a
- * partial response are warned about and the data kept.
+ * partial response are warned about and the data kept.  At most
+ * KUDOS_JS_WARN_SHOWN warnings are shown per file, then one line counts
+ * the rest.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one.  The job's keys are read in
+ * init() and only read by the pages.
  */
 #include <kudos/plugin.h>
 #include <cjson/cJSON.h>
@@ -43,6 +51,7 @@
 #include <kudos/json_source.h>
 #include "x_tweet.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -58,11 +67,12 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* What the pages read so far add up to; pages finish on several threads,
+ * each with its own struct x_run.  `cx` is read-only while pages are read. */
 struct x_collect {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
 	const struct x_ctx *cx;
-	long files, items;
+	atomic_long files, items;
 };
 
 static void summary(const struct x_run *r, const char *format)
@@ -91,7 +101,8 @@ static int is_v1_tweet(const cJSON *root)
 	       cJSON_GetObjectItemCaseSensitive(root, "full_text");
 }
 
-static int on_file(void *ud, const char *file, const char *data, size_t len)
+static int on_file(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                   size_t len)
 {
 	struct x_collect *c = ud;
 	struct x_run r = {0};
@@ -99,10 +110,10 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	int rc, archive = 0;
 
 	r.host = c->host;
-	r.self = c->self;
+	r.self = self;
 	r.cx = c->cx;
-	kudos_js_file_init(&r.f, c->host, c->self, file);
-	c->files++;
+	kudos_js_file_init(&r.f, c->host, self, file);
+	atomic_fetch_add(&c->files, 1);
 
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
@@ -111,7 +122,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	if (len - i >= 11 && memcmp(data + i, "window.YTD.", 11) == 0) {
 		const char *eq = memchr(data + i, '=', len - i);
 		if (!eq) {
-			c->host->set_error(c->self,
+			c->host->set_error(self,
 			                   "%s: starts like an X archive file "
 			                   "(window.YTD...) but has no '='; export the "
 			                   "archive again",
@@ -132,7 +143,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 		rc = x_v2_read(&r, root);
 		summary(&r, "API v2");
 	} else {
-		c->host->set_error(c->self,
+		c->host->set_error(self,
 		                   "%s: neither an X API v2 response (an object with "
 		                   "\"data\") nor an archive tweets.js (a list of "
 		                   "tweets); point \"path\" at the saved responses",
@@ -140,7 +151,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 		rc = KUDOS_EINVAL;
 	}
 	kudos_js_file_end(&r.f);
-	c->items += r.items;
+	atomic_fetch_add(&c->items, r.items);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -148,10 +159,11 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 static int x_collect_cb(const struct kudos_host *host, struct kudos_instance *self,
                         void *ctx)
 {
-	struct x_collect c = {host, self, ctx, 0, 0};
-	int rc = host->each_file(self, c.cx->path, on_file, &c);
+	struct x_collect c = {.host = host, .cx = ctx};
+	int rc = kudos_js_each_page(host, self, c.cx->path, on_file, &c);
 	if (rc == KUDOS_OK)
-		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", c.files, c.items);
+		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", (long)c.files,
+		          (long)c.items);
 	return rc;
 }
 

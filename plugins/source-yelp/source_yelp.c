@@ -23,13 +23,21 @@
  *
  * Invalid or truncated JSON fails the source with file:line:column (the
  * host rolls the source back); a malformed review is skipped with a warning
- * naming the file and its position, e.g. "reviews[2]".
+ * naming the file and its position, e.g. "reviews[2]".  At most
+ * KUDOS_JP_WARN_SHOWN warnings are shown per page; the rest are counted in
+ * the closing line.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings in page order, so a run gives the same store and messages as a
+ * serial one.
  *
  * This file: the descriptor, the job's keys, init and the page loop.
  */
 #include <kudos/plugin.h>
 
 #include <kudos/json_page.h>
+#include <kudos/json_source.h>
 #include "yelp_review.h"
 
 #include <stddef.h>
@@ -52,9 +60,18 @@ static const struct kudos_config_entry config[] = {
 	{0},
 };
 
+/* One page being read; pages are read on several threads at once, so
+ * each counts on its own and adds up into struct yelp_totals when done. */
 struct yelp_collect {
 	struct kudos_jp_run r;
+	const struct yelp_ctx *cx; /* read-only while pages are read */
+};
+
+/* What the pages read so far add up to. */
+struct yelp_totals {
+	const struct kudos_host *host;
 	const struct yelp_ctx *cx;
+	struct kudos_jp_totals pages;
 };
 
 static int each_review(struct yelp_collect *c, const cJSON *arr,
@@ -117,27 +134,33 @@ static int page_reviews(struct yelp_collect *c, const cJSON *root)
 	return KUDOS_OK;
 }
 
-static int page(void *ud, const char *file, const char *data, size_t len)
+static int page(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                size_t len)
 {
-	struct yelp_collect *c = ud;
+	struct yelp_totals *t = ud;
+	struct yelp_collect c = {.r = {.host = t->host, .self = self}, .cx = t->cx};
 	cJSON *root = NULL;
 	int rc;
 
-	kudos_jp_begin_file(&c->r, file);
-	if ((rc = kudos_jp_parse(&c->r, data, len, &root)) != KUDOS_OK)
+	kudos_jp_begin_file(&c.r, file);
+	if ((rc = kudos_jp_parse(&c.r, data, len, &root)) != KUDOS_OK)
 		return rc;
-	rc = page_reviews(c, root);
+	rc = page_reviews(&c, root);
 	cJSON_Delete(root);
+	kudos_jp_add(&t->pages, &c.r);
 	return rc;
 }
 
 static int yelp_collect(const struct kudos_host *host,
                         struct kudos_instance *self, void *ctx)
 {
-	struct yelp_collect c = {.r = {.host = host, .self = self}, .cx = ctx};
-	int rc = host->each_file(self, c.cx->path, page, &c);
-	if (rc == KUDOS_OK)
-		kudos_jp_summary(&c.r, "reviews");
+	struct yelp_totals t = {.host = host, .cx = ctx};
+	struct kudos_jp_run sum = {.host = host, .self = self};
+	int rc = kudos_js_each_page(host, self, t.cx->path, page, &t);
+	if (rc == KUDOS_OK) {
+		kudos_jp_sum(&t.pages, &sum);
+		kudos_jp_summary(&sum, "reviews");
+	}
 	return rc;
 }
 

@@ -19,7 +19,14 @@
  * a file that is none of the shapes above fails it naming the file; an
  * API error response ({"error": {...}}) is warned about and yields
  * nothing; one bad entry is skipped with a warning naming its position
- * (e.g. items[3].replies.comments[1]).
+ * (e.g. items[3].replies.comments[1]).  At most KUDOS_JS_WARN_SHOWN
+ * warnings are shown per file, then one line counts the rest.
+ *
+ * Speed: pages are parsed on every core (host->each_file_parallel, through
+ * the SDK's kudos_js_each_page); the host stores the items and prints the
+ * warnings and each page's closing line in page order, so a run gives the
+ * same store and messages as a serial one (a comment met again on a later
+ * page still replaces the earlier copy).
  */
 #include <kudos/plugin.h>
 #include <cjson/cJSON.h>
@@ -27,6 +34,7 @@
 #include "youtube_comment.h"
 #include <kudos/json_source.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,13 +109,15 @@ static void api_error(struct yt_run *r, const cJSON *err)
 	r->api_errors++;
 }
 
+/* What the pages read so far add up to; pages finish on several threads,
+ * each with its own struct yt_run. */
 struct yt_collect {
 	const struct kudos_host *host;
-	struct kudos_instance *self;
-	long files, items;
+	atomic_long files, items;
 };
 
-static int on_file(void *ud, const char *file, const char *data, size_t len)
+static int on_file(void *ud, struct kudos_instance *self, const char *file, const char *data,
+                   size_t len)
 {
 	struct yt_collect *c = ud;
 	struct yt_run r = {0};
@@ -116,9 +126,9 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	int rc, k = 0;
 
 	r.host = c->host;
-	r.self = c->self;
-	kudos_js_file_init(&r.f, c->host, c->self, file);
-	c->files++;
+	r.self = self;
+	kudos_js_file_init(&r.f, c->host, self, file);
+	atomic_fetch_add(&c->files, 1);
 	cJSON *root = kudos_js_parse(&r.f, data, len, 0, &rc);
 	if (!root)
 		return rc;
@@ -128,7 +138,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	} else if (items) {
 		cJSON_ArrayForEach(e, items)
 		{
-			if (c->host->should_stop(c->self)) {
+			if (c->host->should_stop(self)) {
 				rc = KUDOS_ESTOP;
 				break;
 			}
@@ -139,7 +149,7 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 	} else if (kind_is(root, "youtube#commentThread") || kind_is(root, "youtube#comment")) {
 		rc = entry(&r, root, "(the resource)");
 	} else {
-		c->host->set_error(c->self,
+		c->host->set_error(self,
 		                   "%s: not a YouTube commentThreads.list or "
 		                   "comments.list response (no \"items\" list); save "
 		                   "the API response unchanged",
@@ -147,11 +157,11 @@ static int on_file(void *ud, const char *file, const char *data, size_t len)
 		rc = KUDOS_EINVAL;
 	}
 	if (rc == KUDOS_OK)
-		c->host->log(c->self, KUDOS_LOG_INFO,
+		c->host->log(self, KUDOS_LOG_INFO,
 		             "%s: %ld items, %ld entries skipped, %ld refused", r.f.name,
 		             r.items, r.bad, r.refused);
 	kudos_js_file_end(&r.f);
-	c->items += r.items;
+	atomic_fetch_add(&c->items, r.items);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -160,10 +170,11 @@ static int yt_collect_cb(const struct kudos_host *host, struct kudos_instance *s
                          void *ctx)
 {
 	const struct yt_ctx *cx = ctx;
-	struct yt_collect c = {host, self, 0, 0};
-	int rc = host->each_file(self, cx->path, on_file, &c);
+	struct yt_collect c = {.host = host};
+	int rc = kudos_js_each_page(host, self, cx->path, on_file, &c);
 	if (rc == KUDOS_OK)
-		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", c.files, c.items);
+		host->log(self, KUDOS_LOG_INFO, "%ld files, %ld items", (long)c.files,
+		          (long)c.items);
 	return rc;
 }
 

@@ -158,8 +158,10 @@ void kudos_jp_warn(struct kudos_jp_run *r, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 
-	if (r->warnings++ >= KUDOS_JP_WARN_SHOWN)
+	if (r->warnings++ >= KUDOS_JP_WARN_SHOWN) {
+		r->hidden++;
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
@@ -173,15 +175,36 @@ void kudos_jp_warn(struct kudos_jp_run *r, const char *fmt, ...)
 void kudos_jp_summary(const struct kudos_jp_run *r, const char *what)
 {
 	char hidden[64] = "";
-	if (r->warnings > KUDOS_JP_WARN_SHOWN)
-		snprintf(hidden, sizeof hidden, "; %ld warnings not shown",
-		         r->warnings - KUDOS_JP_WARN_SHOWN);
+	if (r->hidden > 0)
+		snprintf(hidden, sizeof hidden, "; %ld warnings not shown", r->hidden);
 	r->host->log(r->self, KUDOS_LOG_INFO,
 	             "%ld page%s, %ld %s, %ld item%s stored, %ld skipped, "
 	             "%ld refused%s",
 	             r->files, r->files == 1 ? "" : "s", r->entries, what,
 	             r->items, r->items == 1 ? "" : "s", r->skipped, r->refused,
 	             hidden);
+}
+
+void kudos_jp_add(struct kudos_jp_totals *t, const struct kudos_jp_run *page)
+{
+	atomic_fetch_add(&t->files, page->files);
+	atomic_fetch_add(&t->entries, page->entries);
+	atomic_fetch_add(&t->items, page->items);
+	atomic_fetch_add(&t->skipped, page->skipped);
+	atomic_fetch_add(&t->refused, page->refused);
+	atomic_fetch_add(&t->warnings, page->warnings);
+	atomic_fetch_add(&t->hidden, page->hidden);
+}
+
+void kudos_jp_sum(const struct kudos_jp_totals *t, struct kudos_jp_run *sum)
+{
+	sum->files = atomic_load(&t->files);
+	sum->entries = atomic_load(&t->entries);
+	sum->items = atomic_load(&t->items);
+	sum->skipped = atomic_load(&t->skipped);
+	sum->refused = atomic_load(&t->refused);
+	sum->warnings = atomic_load(&t->warnings);
+	sum->hidden = atomic_load(&t->hidden);
 }
 
 const char *kudos_jp_str(const cJSON *obj, const char *key)

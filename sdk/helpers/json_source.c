@@ -7,6 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* each_file's callback, for a host without each_file_parallel: the
+ * page's handle is collect()'s own. */
+struct serial_pages {
+	kudos_js_page_fn fn;
+	void *ud;
+	struct kudos_instance *self;
+};
+
+static int page_serially(void *ud, const char *file, const char *data, size_t len)
+{
+	struct serial_pages *s = ud;
+	return s->fn(s->ud, s->self, file, data, len);
+}
+
+int kudos_js_each_page(const struct kudos_host *host, struct kudos_instance *self,
+                       const char *path, kudos_js_page_fn fn, void *ud)
+{
+	struct serial_pages serial = {fn, ud, self};
+
+	if (KUDOS_HOST_HAS(host, each_file_parallel))
+		return host->each_file_parallel(self, path, fn, ud);
+	if (KUDOS_HOST_HAS(host, each_file))
+		return host->each_file(self, path, page_serially, &serial);
+	host->set_error(self, "this kudos cannot read a source's files (it lacks "
+	                      "each_file); update kudos");
+	return KUDOS_EFAIL;
+}
+
 void kudos_js_file_init(struct kudos_js_file *f, const struct kudos_host *host,
                   struct kudos_instance *self, const char *path)
 {

@@ -6,8 +6,12 @@
  *     or truncated JSON fails the source: set_error() names the file, the
  *     line and the column (1-based, counted in characters) and the call
  *     returns KUDOS_EINVAL, so the host rolls the source back.
- *   - kudos_jp_warn() logs a warning; after KUDOS_JP_WARN_SHOWN of them the rest are
- *     only counted, and kudos_jp_summary() says how many were not shown.
+ *   - kudos_jp_warn() logs a warning; after KUDOS_JP_WARN_SHOWN of them in one
+ *     struct kudos_jp_run the rest are only counted, and kudos_jp_summary()
+ *     says how many were not shown.  A source that reads its pages on
+ *     several threads (kudos_js_each_page) gives each page a run of its
+ *     own, so the budget is per page, and adds the pages up in a struct
+ *     kudos_jp_totals.
  *   - kudos_jp_emit() hands an item to the host and sorts out the result: a
  *     refused item (KUDOS_EINVAL) is counted and collect goes on; any other
  *     failure is returned.
@@ -26,6 +30,7 @@
 #include <kudos/plugin.h>
 #include <cjson/cJSON.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +47,21 @@ struct kudos_jp_run {
 	long skipped;     /* entries skipped with a warning */
 	long refused;     /* items the host refused (it logged why) */
 	long warnings;    /* warnings raised, shown or not */
+	long hidden;      /* warnings raised but not shown */
 };
+
+/* A run read as pages on several threads at once: each page counts in a
+ * struct kudos_jp_run of its own (on the page callback's stack) and adds
+ * it here when it is done.  Zero it before the page loop. */
+struct kudos_jp_totals {
+	atomic_long files, entries, items, skipped, refused, warnings, hidden;
+};
+
+/* Add the counts of a finished page; safe from several threads at once. */
+void kudos_jp_add(struct kudos_jp_totals *t, const struct kudos_jp_run *page);
+/* The run's counts into `sum` (its other members are left as they are),
+ * e.g. for kudos_jp_summary(); call it once the page loop has returned. */
+void kudos_jp_sum(const struct kudos_jp_totals *t, struct kudos_jp_run *sum);
 
 /* Start reading `file`: sets file/base and counts the page. */
 void kudos_jp_begin_file(struct kudos_jp_run *r, const char *file);
@@ -53,7 +72,8 @@ void kudos_jp_begin_file(struct kudos_jp_run *r, const char *file);
 int kudos_jp_parse(struct kudos_jp_run *r, const char *data, size_t len, cJSON **root);
 
 /* A warning, prefixed with nothing: write "file: position: what; what
- * was done".  Counted; shown only for the first KUDOS_JP_WARN_SHOWN. */
+ * was done".  Counted; shown only for the first KUDOS_JP_WARN_SHOWN of
+ * `r`. */
 void kudos_jp_warn(struct kudos_jp_run *r, const char *fmt, ...) KUDOS_PRINTF(2, 3);
 
 /* The closing INFO line: "what: N pages, N entries, N items ...". */

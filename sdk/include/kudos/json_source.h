@@ -2,9 +2,10 @@
  * JSON reading helpers for sources: parsing a page with the position
  * of a syntax error, typed member access that never returns a value of the
  * wrong type, platform ids kept as strings, counts as decimal strings,
- * throttled per-file warnings, and an item builder that remembers the
- * first setter that failed.  No global state; every function is safe on
- * NULL inputs (a NULL object has no members).
+ * throttled per-file warnings, an item builder that remembers the
+ * first setter that failed, and a page loop that reads pages on every core
+ * when the host can.  No global state; every function is safe on NULL
+ * inputs (a NULL object has no members).
  *
  * A helper of the SDK, not part of the ABI: its source is
  * sdk/helpers/json_source.c, compiled into each plugin that lists it in
@@ -18,6 +19,38 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* A source's page callback: as host->each_file_parallel's `fn`.  `self`
+ * is the page's own instance handle (transfer none, valid during the
+ * call): pass it, not collect()'s, to every host call made for the page. */
+typedef int (*kudos_js_page_fn)(void *ud, struct kudos_instance *self, const char *file,
+                                const char *data, size_t len);
+
+/* Read every page of a source's `path` (a file, or a folder of pages in
+ * name order) with `fn`: several pages at once on every core through
+ * host->each_file_parallel when the host has it, else one after the other
+ * through host->each_file, with collect()'s `self` as the page's handle.
+ * Either way the host stores the items and prints the messages of the
+ * pages in name order, and a page that fails stops the source there.
+ * `self` is collect()'s instance; `ud` is handed to `fn` as it is.
+ *
+ * Thread rules: write `fn` for the parallel case even if a host reads
+ * serially.  It may run on several threads at once, so inside it use only
+ * the services each_file_parallel allows (no config_get, job_get or
+ * cursors: read them in collect() before this call), keep the page's own
+ * state on its stack, and treat what pages share (`ud`, the plugin's
+ * context) as read-only, except for atomics: add run totals into atomic
+ * counters once per page, when the page is done.  Anything whose order
+ * matters across pages (a run-wide warning budget, a "first seen" list)
+ * cannot be decided inside `fn`: keep it per page and combine the pages
+ * in name order after this call returns.
+ *
+ * RETURN VALUE as each_file: KUDOS_OK, the first non-zero value `fn`
+ * returned, KUDOS_ESTOP, or KUDOS_EINVAL / KUDOS_EIO with the error set
+ * naming the path; KUDOS_EFAIL with the error set when the host has
+ * neither service. */
+int kudos_js_each_page(const struct kudos_host *host, struct kudos_instance *self,
+                       const char *path, kudos_js_page_fn fn, void *ud);
 
 /* Warnings shown per file; the rest are counted in one closing line. */
 #define KUDOS_JS_WARN_SHOWN 20
