@@ -43,7 +43,8 @@ typedef int (*kudos_js_page_fn)(void *ud, struct kudos_instance *self, const cha
  * counters once per page, when the page is done.  Anything whose order
  * matters across pages (a run-wide warning budget, a "first seen" list)
  * cannot be decided inside `fn`: keep it per page and combine the pages
- * in name order after this call returns.
+ * in name order after this call returns.  A cJSON value made inside `fn`
+ * (the parsed page) does not outlive the call: copy what you keep.
  *
  * RETURN VALUE as each_file: KUDOS_OK, the first non-zero value `fn`
  * returned, KUDOS_ESTOP, or KUDOS_EINVAL / KUDOS_EIO with the error set
