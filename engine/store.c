@@ -308,8 +308,13 @@ int kudos_store_open(const char *path, struct kudos_store **out,
 	 * answers SQLITE_BUSY at once, without the busy handler, when another
 	 * process is doing the same: retry for a while. */
 	int rc;
+	/* A new store gets 16 KiB pages (an existing one keeps its own): an
+	 * item row is most of a kilobyte, and collecting 100,000 statuses
+	 * took 2.2-2.6 s instead of 2.8-2.9 s with 4 KiB pages, through
+	 * fewer page splits and WAL frames (curating them, 7% longer). */
 	for (int tries = 0;; tries++) {
-		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
+		rc = sqlite3_exec(s->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL", NULL,
+		                  NULL, &msg);
 		if (rc != SQLITE_BUSY || tries >= 1000)
 			break;
 		sqlite3_free(msg);

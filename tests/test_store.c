@@ -88,6 +88,7 @@ static void sql_exec(const char *sql)
 Test(store, schema_is_versioned_and_in_wal_mode)
 {
 	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+	cr_assert_eq(sql_int("PRAGMA page_size"), 16384, "a new store has 16 KiB pages");
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
