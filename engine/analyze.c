@@ -32,7 +32,9 @@ struct finding {
 	/* input */
 	char *id, *text, *language, *author_name, *author_handle, *filter_results;
 	unsigned badges;
+	int has_created;
 	int64_t created;
+	int64_t rowid;
 	int edited;
 	/* what was saved last time */
 	char *old_flags, *old_detail, *old_dup;
@@ -260,7 +262,9 @@ static int read_one(void *ud, const struct kudos_analysis_row *row)
 	f->old_detail = dup_or_null(row->flag_detail, &oom);
 	f->old_dup = dup_or_null(row->duplicate_of, &oom);
 	f->badges = row->badges;
+	f->has_created = row->has_created;
 	f->created = row->has_created ? row->created : 0;
+	f->rowid = row->rowid;
 	f->edited = row->edited;
 	f->old_has_sentiment = row->has_sentiment;
 	f->old_sentiment = row->sentiment;
@@ -367,37 +371,73 @@ static int same_text(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* kudos_store_each's order, which grouping follows (the newest copy
+ * represents its group): undated last, then newest first, then by id. */
+static int by_listing_order(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	if (a->has_created != b->has_created)
+		return a->has_created ? -1 : 1;
+	if (a->created != b->created)
+		return a->created > b->created ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Save item i's findings if they changed. */
+static int save_one(struct run *r, struct kudos_dupes *dupes, size_t i, struct kudos_store *s,
+                    long *flagged, struct kudos_error *err)
+{
+	struct finding *f = &r->v[i];
+	const char *rep = kudos_dupes_representative(dupes, i);
+	const char *dup_of = rep && strcmp(rep, f->id) != 0 ? rep : NULL;
+	if (dup_of)
+		flag(f, "duplicate", dup_of);
+	if (f->oom)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	*flagged += f->flags != NULL;
+	char *detail = cJSON_PrintUnformatted(f->detail);
+	if (!detail)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	const char *flags = f->flags ? f->flags : "";
+	int unchanged = same_text(flags, f->old_flags) && same_text(detail, f->old_detail) &&
+	                same_text(dup_of, f->old_dup) &&
+	                f->has_sentiment == f->old_has_sentiment &&
+	                (!f->has_sentiment || f->sentiment == f->old_sentiment);
+	int rc = unchanged ? 0
+	                   : kudos_store_set_analysis(s, f->id, flags, detail, f->has_sentiment,
+	                                              f->sentiment, dup_of, err);
+	free(detail);
+	return rc ? -1 : 0;
+}
+
+struct stored_at {
+	int64_t rowid;
+	size_t i;
+};
+
+static int by_rowid(const void *pa, const void *pb)
+{
+	const struct stored_at *a = pa, *b = pb;
+	return (a->rowid > b->rowid) - (a->rowid < b->rowid);
+}
+
 /* Save what changed since the last analysis: a run over items nothing
- * happened to writes nothing. */
+ * happened to writes nothing.  Rows are written in the order they are
+ * stored, so that the page cache meets each table page once. */
 static int save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
                 long *flagged, struct kudos_error *err)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct finding *f = &r->v[i];
-		const char *rep = kudos_dupes_representative(dupes, i);
-		const char *dup_of = rep && strcmp(rep, f->id) != 0 ? rep : NULL;
-		if (dup_of)
-			flag(f, "duplicate", dup_of);
-		if (f->oom)
-			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-		*flagged += f->flags != NULL;
-		char *detail = cJSON_PrintUnformatted(f->detail);
-		if (!detail)
-			return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-		const char *flags = f->flags ? f->flags : "";
-		int unchanged = same_text(flags, f->old_flags) && same_text(detail, f->old_detail) &&
-		                same_text(dup_of, f->old_dup) &&
-		                f->has_sentiment == f->old_has_sentiment &&
-		                (!f->has_sentiment || f->sentiment == f->old_sentiment);
-		int rc = unchanged ? 0
-		                   : kudos_store_set_analysis(s, f->id, flags, detail,
-		                                              f->has_sentiment, f->sentiment, dup_of,
-		                                              err);
-		free(detail);
-		if (rc)
-			return -1;
-	}
-	return 0;
+	struct stored_at *order = malloc((r->n ? r->n : 1) * sizeof *order);
+	if (!order)
+		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		order[i] = (struct stored_at){r->v[i].rowid, i};
+	qsort(order, r->n, sizeof *order, by_rowid);
+	int rc = 0;
+	for (size_t k = 0; k < r->n && rc == 0; k++)
+		rc = save_one(r, dupes, order[k].i, s, flagged, err);
+	free(order);
+	return rc;
 }
 
 /* Group the items' signatures, in the order they were read. */
@@ -434,6 +474,9 @@ int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
 	int read = kudos_store_each_for_analysis(s, sources, read_one, &r, err);
 	if (read > 0)
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
+	/* Read as stored; grouped in listing order. */
+	if (!read)
+		qsort(r.v, r.n, sizeof *r.v, by_listing_order);
 	if (read || analyse_all(&r, err) || group(&r, dupes, err) ||
 	    save(&r, dupes, s, flagged, err) || kudos_store_commit(s, err))
 		goto done;

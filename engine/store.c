@@ -754,9 +754,8 @@ int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sour
 	            "SELECT i.id, i.text, coalesce(i.language, i.language_guess), i.author_name,"
 	            " i.author_handle, i.filter_results, i.badges, i.created_at,"
 	            " EXISTS (SELECT 1 FROM item_edits e WHERE e.item_id = i.id),"
-	            " i.flags, i.flag_detail, i.duplicate_of, i.sentiment FROM items i"
-	            " WHERE ?1 IS NULL OR i.source IN (SELECT value FROM json_each(?1))"
-	            " ORDER BY i.created_at IS NULL, i.created_at DESC, i.id",
+	            " i.flags, i.flag_detail, i.duplicate_of, i.sentiment, i.rowid FROM items i"
+	            " WHERE ?1 IS NULL OR i.source IN (SELECT value FROM json_each(?1))",
 	            &st, err))
 		goto done;
 	store_bind_text(st, 1, set);
@@ -777,6 +776,7 @@ int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sour
 			.duplicate_of = store_col_text(st, 11),
 			.has_sentiment = sqlite3_column_type(st, 12) != SQLITE_NULL,
 			.sentiment = sqlite3_column_double(st, 12),
+			.rowid = sqlite3_column_int64(st, 13),
 		};
 		if ((rc = fn(ud, &row)) != 0)
 			goto done;

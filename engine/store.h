@@ -103,9 +103,12 @@ struct kudos_analysis_row {
 	const char *flags, *flag_detail, *duplicate_of;
 	int has_sentiment;
 	double sentiment;
+	int64_t rowid;              /* where the row is stored */
 };
 typedef int (*kudos_store_analysis_fn)(void *ud, const struct kudos_analysis_row *row);
-/* Visit the items of `sources` (NULL: all) in kudos_store_each's order.
+/* Visit the items of `sources` (NULL: all) in the order they are stored
+ * (rowid), not kudos_store_each's: reading 100,000 rows by creation time
+ * visited table pages at random and read each page thirty times over.
  * Return non-zero to stop; that value is returned. */
 int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sources,
                                   kudos_store_analysis_fn fn, void *ud,

@@ -8,7 +8,8 @@
 #
 # Run by `make bench` with KUDOS (the binary), PLUGINS (its plugin folder)
 # and SRC (the repository) set.  Optional: N (default 100000), SMALL_N
-# (default 10000), KEEP=1 keeps the temporary folder.
+# (default 10000), RUNS (default 3: medians are printed), KEEP=1 keeps the
+# temporary folder.
 # Aims: >= 50,000 items/s on one core, and >= 2x the reference.  The script
 # reports whether they are met; it is not a pass/fail test.
 #
@@ -23,6 +24,7 @@ set -euo pipefail
 : "${SRC:?set SRC to the repository}"
 N=${N:-100000}
 SMALL_N=${SMALL_N:-10000}
+RUNS=${RUNS:-3}
 BENCH_DIR=$(cd "$SRC/.." && pwd)/shared/bench
 GEN=$BENCH_DIR/gen_mastodon.py
 REF=$BENCH_DIR/collect_ref.py
@@ -116,23 +118,50 @@ BYTES=$(du -sb "$TMP/pages" | cut -f1)
 # Warm the page cache for both contenders alike.
 cat "$TMP"/pages/* > /dev/null
 
-kudos_run "$TMP/pages" big
-K_SECS=$SECS K_RSS=$RSS_KB K_ITEMS=$ITEMS K_CPU=$CPU K_CURATE=$CURATE_S K_CURATE_RSS=$CURATE_RSS
+# median X...: the middle value.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-rm -f "$TMP/ref.db"
-measure "$TMP/ref.time" python3 "$REF" "$TMP/pages" "$TMP/ref.db" > "$TMP/ref.out"
-read -r R_SECS R_RSS USR SYS < "$TMP/ref.time"
-R_CPU=$(python3 -c "print($USR + $SYS)")
+# kudos and the reference take turns, RUNS times each; before every run
+# the previous one's dirty pages go to disk (sync), so that neither pays
+# for the other's write-back.
+K_S=() K_C=() K_U=() R_S=() R_C=()
+for r in $(seq "$RUNS"); do
+	sync
+	kudos_run "$TMP/pages" big
+	K_S+=("$SECS") K_C+=("$CPU") K_U+=("$CURATE_S")
+	K_RSS=$RSS_KB K_ITEMS=$ITEMS K_CURATE_RSS=$CURATE_RSS
+	rm -f "$TMP/ref.db"
+	sync
+	measure "$TMP/ref.time" python3 "$REF" "$TMP/pages" "$TMP/ref.db" > "$TMP/ref.out"
+	read -r secs R_RSS USR SYS < "$TMP/ref.time"
+	R_S+=("$secs") R_C+=("$(python3 -c "print($USR + $SYS)")")
+done
+K_SECS=$(median "${K_S[@]}") K_CPU=$(median "${K_C[@]}") K_CURATE=$(median "${K_U[@]}")
+R_SECS=$(median "${R_S[@]}") R_CPU=$(median "${R_C[@]}")
+
+# One core: the same collect pinned to CPU 0 (the aim is in items/s on
+# one core).
+ONE_CORE=0
+if command -v taskset > /dev/null; then
+	rm -f "$TMP/one.db" "$TMP/one.db-wal" "$TMP/one.db-shm"
+	job "$TMP/one.json" "$TMP/pages" "one.db"
+	sync
+	measure "$TMP/one.time" taskset -c 0 "$KUDOS" collect "$TMP/one.json" \
+		--plugin-path "$PLUGINS" -q > /dev/null 2>&1
+	read -r ONE_CORE _ < "$TMP/one.time"
+	rm -f "$TMP/one.db" "$TMP/one.db-wal" "$TMP/one.db-shm"
+fi
 
 kudos_run "$TMP/pages-small" small
 S_RSS=$RSS_KB S_ITEMS=$ITEMS
 
 python3 - "$K_ITEMS" "$K_SECS" "$K_RSS" "$R_SECS" "$R_RSS" "$S_ITEMS" "$S_RSS" \
 	"$PAGES" "$BYTES" "$N" "$MEASURE" "$K_CPU" "$R_CPU" "$(nproc)" \
-	"$LOAD0" "$K_CURATE" "$K_CURATE_RSS" <<'PY'
+	"$LOAD0" "$K_CURATE" "$K_CURATE_RSS" "$ONE_CORE" "$RUNS" <<'PY'
 import sys
 (items, ks, krss, rs, rrss, sitems, srss, pages, nbytes, n, how, kcpu, rcpu, cores,
- load, kcurate, kcrss) = sys.argv[1:]
+ load, kcurate, kcrss, one, runs) = sys.argv[1:]
+one = float(one)
 kcurate, kcrss = float(kcurate), int(kcrss)
 kcpu, rcpu = float(kcpu), float(rcpu)
 items, ks, krss, rs, rrss = int(items), float(ks), int(krss), float(rs), int(rrss)
@@ -140,7 +169,7 @@ sitems, srss, n = int(sitems), int(srss), int(n)
 ks = max(ks, 0.01)
 rate = items / ks
 ratio = rs / ks
-print(f"input            {n:,} statuses, {int(pages):,} pages, {int(nbytes)/1e6:.0f} MB (measured with {how})")
+print(f"input            {n:,} statuses, {int(pages):,} pages, {int(nbytes)/1e6:.0f} MB (measured with {how}; medians of {runs} runs)")
 print(f"items            {items:,}")
 print(f"kudos seconds    {ks:.2f}")
 print(f"items/s          {rate:,.0f}")
@@ -150,13 +179,15 @@ print(f"ratio ref/kudos  {ratio:.2f}")
 print(f"CPU seconds      kudos {kcpu:.2f} ({items / max(kcpu, 0.01):,.0f} items per CPU-second), "
       f"reference {rcpu:.2f}; {cores} cores, load average {load} before the runs")
 print(f"peak RSS MB at {sitems:,} statuses: {srss/1024:.1f}  (at {items:,}: {krss/1024:.1f})")
-ok_rate, ok_ratio = rate >= 50000, ratio >= 2.0
+if one > 0:
+    print(f"on one core      {one:.2f} s, {items / one:,.0f} items/s (taskset -c 0)")
+ok_rate, ok_ratio = (items / one if one > 0 else rate) >= 50000, ratio >= 2.0
 ok_mem = krss <= srss * 1.5 + 4096
 print(f"kudos curate     {kcurate:.2f} s, {items / max(kcurate, 0.01):,.0f} items/s, peak RSS "
       f"{kcrss/1024:.1f} MB (500-entry blocklist, duplicates, sentiment, PII, rules): "
       f"{kcurate / ks:.2f} of the collect time")
 print(f"collect + curate {ks + kcurate:.2f} s, {items / (ks + kcurate):,.0f} items/s")
-print("aim >= 50,000 items/s:              " + ("met" if ok_rate else "NOT met"))
+print("aim >= 50,000 items/s on one core: " + ("met" if ok_rate else "NOT met"))
 print("aim >= 2x collect_ref:              " + ("met" if ok_ratio else "NOT met"))
 print("aim curate < collect (issue 8):     " + ("met" if kcurate < ks else "NOT met"))
 print("memory bounded by a page: " + ("yes" if ok_mem else "NO: it grows with the total"))
