@@ -132,7 +132,12 @@ int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *valu
 			return KUDOS_OK;
 		}
 	}
-	struct kudos_meta *n = realloc(it->meta, (it->n_meta + 1) * sizeof *n);
+	/* The array grows to 4, 8, 16...: it is full exactly when its count
+	 * is 0 or a power of two from 4 on (sources set several keys each). */
+	size_t count = it->n_meta;
+	struct kudos_meta *n = it->meta;
+	if (count == 0 || (count >= 4 && (count & (count - 1)) == 0))
+		n = realloc(it->meta, (count ? 2 * count : 4) * sizeof *n);
 	char *k = strdup(key);
 	if (n)
 		it->meta = n;
