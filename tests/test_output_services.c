@@ -27,6 +27,36 @@ static void link_into(const char *from_dir, const char *name)
 	free(dst);
 }
 
+/* data.csv, the first item's text being `first` (a CSV field). */
+static void write_data(const char *first)
+{
+	char *csv = kt_path(dir, "data.csv"), *text = NULL;
+	cr_assert(asprintf(&text, "id,name,text,consent\n"
+	                          "p1,Ada,%s,yes\n"
+	                          "p2,Bo,Please leave me out.,yes\n"
+	                          "p3,Cy,Quiet and fast.,yes\n",
+	                   first) > 0);
+	kt_write(csv, text);
+	free(text);
+	free(csv);
+}
+
+/* job.json, with `output_keys` (", \"key\": value...") added to the
+ * output's entry. */
+static void write_job(const char *output_keys)
+{
+	char *job = NULL;
+	cr_assert(asprintf(&job,
+	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
+	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
+	    "   \"consent_column\": \"consent\"}],\n"
+	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
+	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\"%s}]}\n",
+	    output_keys) > 0);
+	free(kt_job(dir, job));
+	free(job);
+}
+
 static void setup(void)
 {
 	dir = kt_tmpdir();
@@ -34,18 +64,8 @@ static void setup(void)
 	cr_assert_eq(mkdir(plugins, 0755), 0);
 	link_into(KT_PLUGINS, "source-csv");
 	link_into(KT_TEST_PLUGINS, "later-output");
-	char *csv = kt_path(dir, "data.csv");
-	kt_write(csv, "id,name,text,consent\n"
-	              "p1,Ada,Great grinder.,yes\n"
-	              "p2,Bo,Please leave me out.,yes\n"
-	              "p3,Cy,Quiet and fast.,yes\n");
-	free(csv);
-	free(kt_job(dir,
-	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
-	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
-	    "   \"consent_column\": \"consent\"}],\n"
-	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
-	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\"}]}\n"));
+	write_data("Great grinder.");
+	write_job("");
 }
 
 static void teardown(void)
@@ -165,18 +185,8 @@ Test(services, a_render_that_fails_leaves_the_previous_files_as_they_were)
 
 	/* Upstream edits the first item; the output fails after writing its
 	 * new file. */
-	char *csv = kt_path(dir, "data.csv");
-	kt_write(csv, "id,name,text,consent\n"
-	              "p1,Ada,\"Great grinder, quieter now.\",yes\n"
-	              "p2,Bo,Please leave me out.,yes\n"
-	              "p3,Cy,Quiet and fast.,yes\n");
-	free(csv);
-	free(kt_job(dir,
-	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
-	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
-	    "   \"consent_column\": \"consent\"}],\n"
-	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
-	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\", \"fail_in_flush\": 1}]}\n"));
+	write_data("\"Great grinder, quieter now.\"");
+	write_job(", \"fail_in_flush\": 1");
 	r = kudos("run", NULL, NULL);
 	cr_assert_eq(r.status, 1, "a failed render exits 1: %s", r.err);
 	cr_expect(strstr(r.err, "fail_in_flush"), "%s", r.err);
@@ -188,12 +198,7 @@ Test(services, a_render_that_fails_leaves_the_previous_files_as_they_were)
 	free(hidden);
 
 	/* The same render without the failure shows the new text. */
-	free(kt_job(dir,
-	    "{\"name\": \"t\", \"store\": \"k.db\",\n"
-	    " \"sources\": [{\"plugin\": \"csv\", \"path\": \"data.csv\",\n"
-	    "   \"consent_column\": \"consent\"}],\n"
-	    " \"curation\": {\"auto_approve\": [{\"name\": \"ok\", \"all\": {\"rights\": \"granted\"}}]},\n"
-	    " \"outputs\": [{\"plugin\": \"later\", \"dir\": \"out\"}]}\n"));
+	write_job("");
 	r = kudos("run", NULL, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	kt_run_free(&r);
