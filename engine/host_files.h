@@ -9,6 +9,11 @@
  * or printed.  The calling thread takes the batches in file name order
  * and hands them on (kudos_instance_emit, stderr), so the outcome is the
  * same as reading the files one after the other.
+ *
+ * Each worker keeps a read buffer and a cJSON arena (json_arena.h) from
+ * file to file; the arena is open only while the callback runs.  Once it
+ * is closed the worker seals the file's items (kudos_item_seal), so the
+ * single store writer finds their hash and JSON made.
  */
 #ifndef KUDOS_ENGINE_HOST_FILES_H
 #define KUDOS_ENGINE_HOST_FILES_H
