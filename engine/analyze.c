@@ -475,7 +475,7 @@ int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
 	if (read > 0)
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 	/* Read as stored; grouped in listing order. */
-	if (!read)
+	if (!read && r.n > 1)
 		qsort(r.v, r.n, sizeof *r.v, by_listing_order);
 	if (read || analyse_all(&r, err) || group(&r, dupes, err) ||
 	    save(&r, dupes, s, flagged, err) || kudos_store_commit(s, err))

@@ -22,6 +22,7 @@
 #include "fsutil.h"
 #include "instance.h"
 #include "job.h"
+#include "json_arena.h"
 #include "store.h"
 
 const struct kudos_plugin *kudos_plugin_entry(void);
@@ -50,6 +51,9 @@ static void setup(void)
 	size_t len;
 	if (sodium_init() < 0 || !mkdtemp(dir))
 		abort();
+	/* As main() does: pages read on worker threads parse into arenas. */
+	kudos_json_arena_install();
+	kudos_store_init_process();
 	if (asprintf(&input_path, "%s/input", dir) < 0 || asprintf(&job_path, "%s/job.json", dir) < 0)
 		abort();
 	lib.path = "(linked in)";
