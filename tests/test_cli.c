@@ -1042,6 +1042,24 @@ Test(export, csv_and_json_hold_every_item_and_never_a_formula)
 	r = kt_kudos(dir, "export", "--format", "xml", "--store", store, NULL);
 	cr_assert_eq(r.status, 2);
 	kt_run_free(&r);
+
+	/* Items are printed as they are read: an output that cannot be
+	 * written (a full disk) fails the command with a message. */
+	char *err_path = kt_path(dir, "err.txt");
+	const char *const cmds[][6] = {{"list", "--json", "--store", store, NULL},
+	                               {"export", "--format", "json", "--store", store, NULL},
+	                               {"export", "--format", "csv", "--store", store, NULL}};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		int st;
+		pid_t pid = spawn_kudos(dir, "/dev/full", err_path, cmds[i]);
+		cr_assert_eq(waitpid(pid, &st, 0), pid);
+		char *msg = kt_read(err_path);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s %s to a full disk: status %d",
+		          cmds[i][0], cmds[i][1], st);
+		cr_expect(msg && strstr(msg, "cannot write the output"), "%s", msg);
+		free(msg);
+	}
+	free(err_path);
 	kt_rmtree(dir);
 	free(dir);
 	free(csv);

@@ -57,6 +57,20 @@ int cli_report(const struct kudos_error *err);
  * of memory (said on stderr). */
 struct cJSON;
 int cli_print_json(const struct cJSON *v);
+/* A JSON array printed element by element, so that listing a large store
+ * holds one item in memory, not all of them: begin, then one call per
+ * element (transfer full: the element is printed and freed), then end.
+ * RETURN VALUE of _item and _end: 0, or KUDOS_EXIT_FAIL with a message
+ * when out of memory or when stdout could not be written. */
+struct cli_json_array {
+	long n;
+};
+void cli_json_array_begin(struct cli_json_array *a);
+int cli_json_array_item(struct cli_json_array *a, struct cJSON *element);
+int cli_json_array_end(struct cli_json_array *a);
+/* Flush stdout.  RETURN VALUE 0, or KUDOS_EXIT_FAIL with a message when
+ * the output could not be written (a full disk, a closed pipe). */
+int cli_flush_stdout(void);
 
 /* Print the usage text (to stdout, for --help) and return 0. */
 int cli_help(const char *text);

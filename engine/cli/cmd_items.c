@@ -48,7 +48,7 @@ static const char reject_help[] =
 
 struct list_ctx {
 	int json;
-	cJSON *arr;
+	struct cli_json_array arr;
 	long n;
 };
 
@@ -88,13 +88,8 @@ static int list_one(void *ud, struct kudos_item *it)
 {
 	struct list_ctx *l = ud;
 	l->n++;
-	if (l->json) {
-		cJSON *o = kudos_item_to_json(it, 0);
-		if (!o)
-			return 1;
-		cJSON_AddItemToArray(l->arr, o);
-		return 0;
-	}
+	if (l->json) /* it says why it fails */
+		return cli_json_array_item(&l->arr, kudos_item_to_json(it, 0)) ? 1 : 0;
 	char rating[32] = "-";
 	if (it->has_rating)
 		snprintf(rating, sizeof rating, "%g/%g", it->rating, it->rating_scale);
@@ -130,26 +125,23 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		return status;
 	if (cli_open_store(c, NULL, 1, &store, &err))
 		goto fail;
-	if (l.json && !(l.arr = cJSON_CreateArray())) {
-		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
-		goto fail;
-	}
+	if (l.json)
+		cli_json_array_begin(&l.arr);
 	int rc = kudos_store_each(store, &q, list_one, &l, &err);
 	if (rc < 0)
 		goto fail;
-	if (rc > 0) {
-		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
-		goto fail;
+	if (rc > 0) { /* list_one stopped and has said why */
+		status = KUDOS_EXIT_FAIL;
+		goto done;
 	}
 	if (l.json)
-		status = cli_print_json(l.arr);
+		status = cli_json_array_end(&l.arr);
 	else if (l.n == 0 && c->verbosity > 0)
 		fprintf(stderr, "kudos: no items match\n");
 	goto done;
 fail:
 	status = cli_report(&err);
 done:
-	cJSON_Delete(l.arr);
 	kudos_store_close(store);
 	return status;
 }
@@ -477,8 +469,10 @@ static int export_csv_row(void *ud, struct kudos_item *it)
 	for (size_t i = 0; i < it->n_tags; i++)
 		len += strlen(it->tags[i]) + 1;
 	char *tags = calloc(1, len);
-	if (!tags)
+	if (!tags) {
+		fprintf(stderr, "kudos: out of memory\n");
 		return 1;
+	}
 	for (size_t i = 0; i < it->n_tags; i++) {
 		if (i)
 			strcat(tags, ",");
@@ -500,11 +494,8 @@ static int export_csv_row(void *ud, struct kudos_item *it)
 
 static int export_json_row(void *ud, struct kudos_item *it)
 {
-	cJSON *o = kudos_item_to_json(it, 1);
-	if (!o)
-		return 1;
-	cJSON_AddItemToArray(ud, o);
-	return 0;
+	/* it says why it fails */
+	return cli_json_array_item(ud, kudos_item_to_json(it, 1)) ? 1 : 0;
 }
 
 int cmd_export(struct cli *c, int argc, char **argv)
@@ -517,7 +508,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	};
 	struct kudos_error err = {0};
 	struct kudos_store *store = NULL;
-	cJSON *arr = NULL;
+	struct cli_json_array arr;
 	int status = cli_parse(c, argc, argv, flags);
 	if (status)
 		return status;
@@ -540,23 +531,21 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		size_t n = sizeof head / sizeof head[0];
 		for (size_t i = 0; i < n; i++)
 			csv_field(head[i], i + 1 == n);
-	} else if (!(arr = cJSON_CreateArray())) {
-		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
-		goto fail;
+	} else {
+		cli_json_array_begin(&arr);
 	}
-	int rc = kudos_store_each(store, &q, csv ? export_csv_row : export_json_row, arr, &err);
+	int rc = kudos_store_each(store, &q, csv ? export_csv_row : export_json_row, &arr, &err);
 	if (rc < 0)
 		goto fail;
-	if (rc > 0) {
-		kudos_fail(&err, KUDOS_EXIT_FAIL, "out of memory");
-		goto fail;
+	if (rc > 0) { /* export_json_row stopped and has said why */
+		status = KUDOS_EXIT_FAIL;
+		goto done;
 	}
-	status = arr ? cli_print_json(arr) : 0;
+	status = csv ? cli_flush_stdout() : cli_json_array_end(&arr);
 	goto done;
 fail:
 	status = cli_report(&err);
 done:
-	cJSON_Delete(arr);
 	kudos_store_close(store);
 	return status;
 }

@@ -224,6 +224,40 @@ int cli_print_json(const cJSON *v)
 		return KUDOS_EXIT_FAIL;
 	}
 	puts(text);
-	free(text);
+	cJSON_free(text);
+	return 0;
+}
+
+void cli_json_array_begin(struct cli_json_array *a)
+{
+	a->n = 0;
+	fputs("[", stdout);
+}
+
+int cli_json_array_item(struct cli_json_array *a, cJSON *element)
+{
+	char *text = element ? cJSON_Print(element) : NULL;
+	cJSON_Delete(element);
+	if (!text) {
+		fprintf(stderr, "kudos: out of memory\n");
+		return KUDOS_EXIT_FAIL;
+	}
+	printf("%s\n%s", a->n++ ? "," : "", text);
+	cJSON_free(text);
+	return 0;
+}
+
+int cli_json_array_end(struct cli_json_array *a)
+{
+	fputs(a->n ? "\n]\n" : "]\n", stdout);
+	return cli_flush_stdout();
+}
+
+int cli_flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kudos: cannot write the output: %s\n", strerror(errno));
+		return KUDOS_EXIT_FAIL;
+	}
 	return 0;
 }
