@@ -34,7 +34,7 @@ struct bits {
 	size_t zeros; /* bits read past the end */
 };
 
-static void refill(struct bits *b)
+static inline void refill(struct bits *b)
 {
 	if (b->end - b->p >= 8) { /* whole bytes, eight at a time */
 		uint64_t w;
@@ -62,7 +62,7 @@ static size_t pos(const struct bits *b)
 }
 
 /* The next k bits (k <= 32), LSB first. */
-static uint32_t take(struct bits *b, int k)
+static inline uint32_t take(struct bits *b, int k)
 {
 	if (b->have < k)
 		refill(b);
@@ -126,7 +126,7 @@ static int huff_build(struct huff *h, const unsigned char *len, int n)
 }
 
 /* RETURN VALUE the next symbol, or -1 for a code the set lacks. */
-static int decode(struct bits *b, const struct huff *h)
+static inline int decode(struct bits *b, const struct huff *h)
 {
 	if (b->have < MAX_BITS)
 		refill(b);

@@ -102,17 +102,25 @@ ids=$(cd "$TMP" && K list --json --store k.db | python3 -c \
 (cd "$TMP" && K approve $ids --store k.db -q)
 for id in $ids; do (cd "$TMP" && K grant "$id" --scope print --evidence bench --store k.db -q); done
 
+# The single-core runs (kudos --jobs 1 and Pillow) are pinned to CPU 0
+# when taskset (util-linux) is there.
+ONE_CORE=()
+command -v taskset > /dev/null && ONE_CORE=(taskset -c 0)
+
 # kudos_render JOBS TAG: render every card from scratch RUNS times on
 # JOBS threads.  The cache is the store's: a copy of the store before any
 # render makes every card new.
 cp "$TMP/k.db" "$TMP/k.fresh.db"
 kudos_render() {
-	local jobs=$1 tag=$2
+	local jobs=$1 tag=$2 pin=()
+	# One job runs on one core: pinned, so that no helper thread of the
+	# process overlaps the renderer on the other core.
+	[ "$jobs" = 1 ] && pin=("${ONE_CORE[@]}")
 	for r in $(seq "$RUNS"); do
 		rm -rf "$TMP/out" "$TMP/k.db-wal" "$TMP/k.db-shm"
 		cp "$TMP/k.fresh.db" "$TMP/k.db"
-		(cd "$TMP" && measure "$TMP/$tag.$r" "$KUDOS" render job.json --jobs "$jobs" \
-			--plugin-path "$PLUGINS" -q)
+		(cd "$TMP" && measure "$TMP/$tag.$r" "${pin[@]}" "$KUDOS" render job.json \
+			--jobs "$jobs" --plugin-path "$PLUGINS" -q)
 	done
 	WALL=$(for r in $(seq "$RUNS"); do cut -d' ' -f1 "$TMP/$tag.$r"; done | median)
 	CPU=$(for r in $(seq "$RUNS"); do cut -d' ' -f2 "$TMP/$tag.$r"; done | median)
@@ -131,7 +139,8 @@ kudos_render 2 k2; K2_WALL=$WALL; K2_CPU=$CPU
 per() { awk -v t="$1" -v n="$2" 'BEGIN {printf "%.1f", t * 1000 / n}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
 
-echo "cards: $N cards 1080x1080, $K_FILES written by kudos; medians of $RUNS runs; $(nproc) cores"
+echo "cards: $N cards 1080x1080, $K_FILES written by kudos; medians of $RUNS runs; $(nproc) cores;" \
+	"$([ ${#ONE_CORE[@]} -gt 0 ] && echo "jobs 1 and Pillow pinned to one core" || echo "taskset missing: nothing pinned")"
 printf '  kudos (jobs 1)   %6s ms/card wall  %6s ms/card CPU  PNG %d bytes (%d per card)\n' \
 	"$(per "$K1_WALL" "$N")" "$(per "$K1_CPU" "$N")" "$K_BYTES" $((K_BYTES / N))
 printf '  kudos (jobs 2)   %6s ms/card wall  %6s ms/card CPU  speed-up %s\n' \
@@ -143,7 +152,7 @@ printf '  kudos cached     %6s ms/card wall  (%s of the first render: %s)\n' \
 if /usr/bin/python3 -c 'import PIL' 2>/dev/null && [ -f "$BENCH_DIR/pil_cards.py" ]; then
 	for r in $(seq "$RUNS"); do
 		rm -rf "$TMP/pil"
-		measure "$TMP/pil.$r" /usr/bin/python3 "$BENCH_DIR/pil_cards.py" "$AVATAR" "$TMP/pil" "$N"
+		measure "$TMP/pil.$r" "${ONE_CORE[@]}" /usr/bin/python3 "$BENCH_DIR/pil_cards.py" "$AVATAR" "$TMP/pil" "$N"
 	done
 	P_WALL=$(for r in $(seq "$RUNS"); do cut -d' ' -f1 "$TMP/pil.$r"; done | median)
 	P_CPU=$(for r in $(seq "$RUNS"); do cut -d' ' -f2 "$TMP/pil.$r"; done | median)
