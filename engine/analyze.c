@@ -16,6 +16,7 @@
 #include "curation/question.h"
 #include "curation/sentiment.h"
 #include "fsutil.h"
+#include "text.h"
 
 #ifndef KUDOS_DATA_DIR
 #define KUDOS_DATA_DIR "/usr/local/share/kudos"
@@ -215,13 +216,6 @@ static void excerpt(const char *text, size_t start, size_t end, char *buf, size_
 	buf[n] = '\0';
 }
 
-static char *dup_or_null(const char *s, int *oom)
-{
-	char *copy = s ? strdup(s) : NULL;
-	*oom |= s && !copy;
-	return copy;
-}
-
 static void finding_release(struct finding *f)
 {
 	free(f->id);
@@ -252,15 +246,15 @@ static int read_one(void *ud, const struct kudos_analysis_row *row)
 	struct finding *f = &r->v[r->n];
 	int oom = 0;
 	memset(f, 0, sizeof *f);
-	f->id = dup_or_null(row->id, &oom);
-	f->text = dup_or_null(row->text ? row->text : "", &oom);
-	f->language = dup_or_null(row->language, &oom);
-	f->author_name = dup_or_null(row->author_name, &oom);
-	f->author_handle = dup_or_null(row->author_handle, &oom);
-	f->filter_results = dup_or_null(row->filter_results, &oom);
-	f->old_flags = dup_or_null(row->flags, &oom);
-	f->old_detail = dup_or_null(row->flag_detail, &oom);
-	f->old_dup = dup_or_null(row->duplicate_of, &oom);
+	f->id = kudos_strdup_opt(row->id, &oom);
+	f->text = kudos_strdup_opt(row->text ? row->text : "", &oom);
+	f->language = kudos_strdup_opt(row->language, &oom);
+	f->author_name = kudos_strdup_opt(row->author_name, &oom);
+	f->author_handle = kudos_strdup_opt(row->author_handle, &oom);
+	f->filter_results = kudos_strdup_opt(row->filter_results, &oom);
+	f->old_flags = kudos_strdup_opt(row->flags, &oom);
+	f->old_detail = kudos_strdup_opt(row->flag_detail, &oom);
+	f->old_dup = kudos_strdup_opt(row->duplicate_of, &oom);
 	f->badges = row->badges;
 	f->has_created = row->has_created;
 	f->created = row->has_created ? row->created : 0;

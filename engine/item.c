@@ -86,16 +86,6 @@ int kudos_item_put(struct kudos_item *it, int field, const char *value)
 	return KUDOS_OK;
 }
 
-static char *dup_or_null(const char *s, int *oom)
-{
-	if (!s)
-		return NULL;
-	char *d = strdup(s);
-	if (!d)
-		*oom = 1;
-	return d;
-}
-
 int kudos_item_add_media(struct kudos_item *it, const char *type,
                          const char *url, const char *alt)
 {
@@ -106,8 +96,8 @@ int kudos_item_add_media(struct kudos_item *it, const char *type,
 		return KUDOS_ENOMEM;
 	it->media = n;
 	int oom = 0;
-	struct kudos_media m = {dup_or_null(type, &oom), dup_or_null(url, &oom),
-	                        dup_or_null(alt, &oom)};
+	struct kudos_media m = {kudos_strdup_opt(type, &oom), kudos_strdup_opt(url, &oom),
+	                        kudos_strdup_opt(alt, &oom)};
 	if (oom) {
 		free(m.type);
 		free(m.url);
@@ -331,9 +321,9 @@ int kudos_item_set_analysis(struct kudos_item *it, const char *flags, const char
 	free(it->flags);
 	free(it->flag_detail);
 	free(it->duplicate_of);
-	it->flags = dup_or_null(flags ? flags : "", &oom);
-	it->flag_detail = dup_or_null(detail ? detail : "{}", &oom);
-	it->duplicate_of = dup_or_null(duplicate_of, &oom);
+	it->flags = kudos_strdup_opt(flags ? flags : "", &oom);
+	it->flag_detail = kudos_strdup_opt(detail ? detail : "{}", &oom);
+	it->duplicate_of = kudos_strdup_opt(duplicate_of, &oom);
 	it->has_sentiment = has_sentiment;
 	it->sentiment = sentiment;
 	return oom ? KUDOS_ENOMEM : KUDOS_OK;

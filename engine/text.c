@@ -237,3 +237,10 @@ int kudos_streq_ci(const char *a, const char *b)
 {
 	return strcasecmp(a, b) == 0;
 }
+
+char *kudos_strdup_opt(const char *s, int *oom)
+{
+	char *copy = s ? strdup(s) : NULL;
+	*oom |= s && !copy;
+	return copy;
+}

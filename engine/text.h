@@ -53,4 +53,9 @@ int kudos_time_parse_zone(const char *s, const char *zone, int64_t *utc);
 /* Case-insensitive ASCII comparison, for keywords. */
 int kudos_streq_ci(const char *a, const char *b);
 
+/* A copy of `s` (transfer full), or NULL for NULL; a copy that cannot be
+ * made sets *oom (which is otherwise left alone), so that several copies
+ * can be made before one check. */
+char *kudos_strdup_opt(const char *s, int *oom);
+
 #endif
