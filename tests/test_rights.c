@@ -244,12 +244,25 @@ Test(workflow, unanswered_requests_go_stale)
 	cr_assert_eq(kudos_rights_request(store, "mastodon:400", "?", NULL, NULL, "t", 0, &err), 0);
 	cr_assert_eq(kudos_rights_request(store, "mastodon:401", "?", NULL, NULL, "t", 10 * 86400,
 	                                  &err), 0);
+	/* Asked long ago and answered: not waiting any more. */
+	add_item("403", "@di@m.example", NULL, "Nice again");
+	cr_assert_eq(kudos_rights_request(store, "mastodon:403", "?", NULL, NULL, "t", 0, &err), 0);
+	cr_assert_eq(kudos_store_set_rights(store, "mastodon:403", "denied", "t", "deny", NULL, 86400,
+	                                    &err),
+	             0, "%s", err.msg);
 	struct kudos_rights_config rc = config();
 	long n;
 	cr_assert_eq(kudos_rights_sweep_stale(store, &rc, 15 * 86400, &n, &err), 0);
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(rights("mastodon:400"), "stale");
 	cr_assert_str_eq(rights("mastodon:401"), "requested");
+	cr_assert_str_eq(rights("mastodon:403"), "denied");
+	/* Asked again after going stale: the later request is what counts. */
+	cr_assert_eq(kudos_rights_request(store, "mastodon:400", "?", NULL, NULL, "t", 16 * 86400,
+	                                  &err), 0, "%s", err.msg);
+	cr_assert_eq(kudos_rights_sweep_stale(store, &rc, 20 * 86400, &n, &err), 0);
+	cr_assert_eq(n, 0, "a request sent 4 days ago went stale");
+	cr_assert_str_eq(rights("mastodon:400"), "requested");
 }
 
 /* ---- through the binary ---------------------------------------------- */
