@@ -81,6 +81,24 @@ int kudos_host_output_write_report(struct kudos_instance *self, const char *rela
 	return status;
 }
 
+/* Append (a copy of item_id, path) to a list; `path` (absolute) is taken,
+ * and freed when out of memory.  RETURN VALUE KUDOS_OK or KUDOS_ENOMEM. */
+static int push_item_file(struct kudos_item_file **list, size_t *n, const char *item_id,
+                          char *path)
+{
+	struct kudos_item_file *grown = realloc(*list, (*n + 1) * sizeof *grown);
+	char *id = strdup(item_id);
+	if (grown)
+		*list = grown;
+	if (!grown || !id) {
+		free(id);
+		free(path);
+		return KUDOS_ENOMEM;
+	}
+	(*list)[(*n)++] = (struct kudos_item_file){id, path};
+	return KUDOS_OK;
+}
+
 int kudos_host_output_place(struct kudos_instance *self, const char *item_id,
                             const char *relative)
 {
@@ -90,35 +108,13 @@ int kudos_host_output_place(struct kudos_instance *self, const char *item_id,
 	char *path = confined_path(self, relative, &status);
 	if (!path)
 		return status;
-	struct kudos_item_file *grown =
-		realloc(self->placements, (self->n_placements + 1) * sizeof *grown);
-	char *id = strdup(item_id);
-	if (grown)
-		self->placements = grown;
-	if (!grown || !id) {
-		free(id);
-		free(path);
-		return KUDOS_ENOMEM;
-	}
-	self->placements[self->n_placements++] = (struct kudos_item_file){id, path};
-	return KUDOS_OK;
+	return push_item_file(&self->placements, &self->n_placements, item_id, path);
 }
 
 /* Remember that `path` (absolute, taken) is the item's own file. */
 static int note_item_file(struct kudos_instance *self, const char *item_id, char *path)
 {
-	struct kudos_item_file *grown =
-		realloc(self->item_files, (self->n_item_files + 1) * sizeof *grown);
-	char *id = strdup(item_id);
-	if (grown)
-		self->item_files = grown;
-	if (!grown || !id) {
-		free(id);
-		free(path);
-		return KUDOS_ENOMEM;
-	}
-	self->item_files[self->n_item_files++] = (struct kudos_item_file){id, path};
-	return KUDOS_OK;
+	return push_item_file(&self->item_files, &self->n_item_files, item_id, path);
 }
 
 int kudos_host_output_write_item(struct kudos_instance *self, const struct kudos_item *item,
