@@ -159,18 +159,16 @@ static int host_item_set(struct kudos_item *it, int field, const char *value)
 		return KUDOS_EINVAL;
 	if (!value)
 		return kudos_item_put(it, field, NULL);
-	if (!kudos_host_text_ok(value))
-		return KUDOS_EINVAL;
 	if (field == KUDOS_FIELD_KIND && !kudos_kind_valid(value))
 		return KUDOS_EINVAL;
 	/* Text is stored in NFC so that the same words hash the same however
 	 * the platform composed them. */
-	char *nfc = kudos_utf8_nfc(value);
-	if (!nfc)
-		return KUDOS_ENOMEM;
-	int rc = kudos_item_put(it, field, nfc);
-	free(nfc);
-	return rc;
+	char *nfc;
+	int rc = kudos_utf8_nfc_copy(value, &nfc);
+	if (rc < 0)
+		return rc == -1 ? KUDOS_EINVAL : KUDOS_ENOMEM;
+	kudos_item_take(it, field, nfc);
+	return KUDOS_OK;
 }
 
 static int host_item_set_rating(struct kudos_item *it, double value, double scale)

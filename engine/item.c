@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +82,14 @@ int kudos_item_put(struct kudos_item *it, int field, const char *value)
 	char *copy = NULL;
 	if (value && !(copy = strdup(value)))
 		return KUDOS_ENOMEM;
-	free(it->field[field]);
-	it->field[field] = copy;
+	kudos_item_take(it, field, copy);
 	return KUDOS_OK;
+}
+
+void kudos_item_take(struct kudos_item *it, int field, char *value)
+{
+	free(it->field[field]);
+	it->field[field] = value;
 }
 
 int kudos_item_add_media(struct kudos_item *it, const char *type,
@@ -180,13 +186,16 @@ void kudos_item_content_hash(const struct kudos_item *it, char hex[65])
 	/* The creation time is part of the content; the update time is not,
 	 * since it moves whenever upstream touches the item at all. */
 	if (it->has_time[KUDOS_TIME_CREATED]) {
-		snprintf(num, sizeof num, "%lld", (long long)it->time[KUDOS_TIME_CREATED]);
+		int64_t t = it->time[KUDOS_TIME_CREATED];
+		if (t >= 0)
+			kudos_decimal((unsigned long long)t, num);
+		else
+			snprintf(num, sizeof num, "%lld", (long long)t);
 		kudos_hasher_field(h, num);
 	} else {
 		kudos_hasher_field(h, NULL);
 	}
-	snprintf(num, sizeof num, "%u", it->badges);
-	kudos_hasher_field(h, num);
+	kudos_hasher_field(h, kudos_decimal(it->badges, num));
 	for (size_t i = 0; i < it->n_media; i++) {
 		kudos_hasher_field(h, it->media[i].type);
 		kudos_hasher_field(h, it->media[i].url);
@@ -206,20 +215,58 @@ void kudos_item_content_hash(const struct kudos_item *it, char hex[65])
 	kudos_hasher_end(h, hex);
 }
 
+/* The bytes cJSON needs to print `s` as a JSON member: every byte as a
+ * \uXXXX escape at worst, the quotes, the separators and the NUL. */
+static size_t json_bound(const char *s)
+{
+	return (s ? 6 * strlen(s) : 0) + 16;
+}
+
+/* Print `v` into one allocation of `bound` bytes: cJSON's own printer
+ * grows its buffer step by step and copies the result once more.  Should
+ * the bound be short, cJSON's printer is used after all.  RETURN VALUE
+ * (transfer full) or NULL. */
+static char *print_bounded(const cJSON *v, size_t bound)
+{
+	char *out = v && bound <= INT_MAX ? malloc(bound) : NULL;
+	if (out && cJSON_PrintPreallocated((cJSON *)v, out, (int)bound, 0))
+		return out;
+	free(out);
+	return v ? cJSON_PrintUnformatted(v) : NULL;
+}
+
+/* A string member that lends `value` and the constant `key`: the trees
+ * below copy none of the item's strings.  RETURN VALUE 0, or -1. */
+static int add_ref(cJSON *obj, const char *key, const char *value)
+{
+	cJSON *v = cJSON_CreateStringReference(value);
+	if (v && cJSON_AddItemToObjectCS(obj, key, v))
+		return 0;
+	cJSON_Delete(v);
+	return -1;
+}
+
 char *kudos_item_media_json(const struct kudos_item *it)
 {
 	if (it->n_media == 0)
 		return strdup("[]"); /* most items: no tree to build */
 	cJSON *arr = cJSON_CreateArray();
+	size_t bound = 16;
+	char *out = NULL;
 	for (size_t i = 0; arr && i < it->n_media; i++) {
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, m);
-		cJSON_AddStringToObject(m, "type", it->media[i].type);
-		cJSON_AddStringToObject(m, "url", it->media[i].url);
-		if (it->media[i].alt)
-			cJSON_AddStringToObject(m, "alt", it->media[i].alt);
+		const struct kudos_media *m = &it->media[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			goto done;
+		}
+		if (add_ref(o, "type", m->type) || add_ref(o, "url", m->url) ||
+		    (m->alt && add_ref(o, "alt", m->alt)))
+			goto done;
+		bound += 16 + json_bound(m->type) + json_bound(m->url) + json_bound(m->alt);
 	}
-	char *out = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	out = print_bounded(arr, bound);
+done:
 	cJSON_Delete(arr);
 	return out;
 }
@@ -229,9 +276,15 @@ char *kudos_item_meta_json(const struct kudos_item *it)
 	if (it->n_meta == 0)
 		return strdup("{}");
 	cJSON *obj = cJSON_CreateObject();
-	for (size_t i = 0; obj && i < it->n_meta; i++)
-		cJSON_AddStringToObject(obj, it->meta[i].key, it->meta[i].value);
-	char *out = obj ? cJSON_PrintUnformatted(obj) : NULL;
+	size_t bound = 16;
+	char *out = NULL;
+	for (size_t i = 0; obj && i < it->n_meta; i++) {
+		if (add_ref(obj, it->meta[i].key, it->meta[i].value))
+			goto done;
+		bound += json_bound(it->meta[i].key) + json_bound(it->meta[i].value);
+	}
+	out = print_bounded(obj, bound);
+done:
 	cJSON_Delete(obj);
 	return out;
 }

@@ -92,6 +92,9 @@ void kudos_item_free(struct kudos_item *it);
 /* Replace a string field (copying `value`; NULL clears).  Internal: no
  * read-only check, used by the store when loading. */
 int kudos_item_put(struct kudos_item *it, int field, const char *value);
+/* The same with a string made for it: `value` (transfer full; NULL
+ * clears) becomes the field's, freed with the item. */
+void kudos_item_take(struct kudos_item *it, int field, char *value);
 
 int kudos_item_add_media(struct kudos_item *it, const char *type,
                          const char *url, const char *alt);

@@ -34,25 +34,48 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad)
 	return 1;
 }
 
+int kudos_utf8_nfc_copy(const char *s, char **out)
+{
+	size_t len = strlen(s), i = 0;
+
+	*out = NULL;
+	/* ASCII, eight bytes at a time: valid and NFC as it stands. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	if (i < len) {
+		if (!kudos_utf8_valid(s + i, len - i))
+			return -1;
+		/* Text with no code point from U+0300 up (no byte from 0xCC
+		 * up) has nothing to compose or reorder: it is NFC as it
+		 * stands.  Most text is like that. */
+		while (i < len && (unsigned char)s[i] < 0xCC)
+			i++;
+	}
+	if (i < len) {
+		utf8proc_uint8_t *nfc = NULL;
+		utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+		                                  &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		if (n < 0)
+			return n == UTF8PROC_ERROR_NOMEM ? -2 : -1;
+		*out = (char *)nfc;
+		return 0;
+	}
+	if (!(*out = malloc(len + 1)))
+		return -2;
+	memcpy(*out, s, len + 1);
+	return 0;
+}
+
 char *kudos_utf8_nfc(const char *s)
 {
-	/* Text with no code point from U+0300 up (no byte from 0xCC up) has
-	 * nothing to compose or reorder: it is NFC as it stands.  Most item
-	 * fields are like that, and normalising them dominated collection. */
-	const unsigned char *p = (const unsigned char *)s;
-	int ascii = 1;
-	for (; *p && *p < 0xCC; p++)
-		ascii &= *p < 0x80;
-	if (!*p)
-		return ascii || kudos_utf8_valid(s, (size_t)(p - (const unsigned char *)s)) ? strdup(s)
-		                                                                            : NULL;
-	utf8proc_uint8_t *out = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-	                                  UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-	                                          UTF8PROC_COMPOSE);
-	if (n < 0)
-		return NULL;
-	return (char *)out;
+	char *out;
+	return kudos_utf8_nfc_copy(s, &out) == 0 ? out : NULL;
 }
 
 void kudos_sha256_hex(const void *data, size_t len, char hex[65])
@@ -65,18 +88,33 @@ void kudos_sha256_hex(const void *data, size_t len, char hex[65])
 void kudos_hasher_init(struct kudos_hasher *h, enum kudos_hash_kind kind)
 {
 	h->kind = kind;
+	h->n = 0;
 	if (kind == KUDOS_HASH_SHA256)
 		crypto_hash_sha256_init(&h->st.sha256);
 	else
 		crypto_generichash_init(&h->st.blake2b, NULL, 0, 32);
 }
 
-static void update(struct kudos_hasher *h, const unsigned char *p, size_t n)
+static void flush(struct kudos_hasher *h, const unsigned char *p, size_t n)
 {
 	if (h->kind == KUDOS_HASH_SHA256)
 		crypto_hash_sha256_update(&h->st.sha256, p, n);
 	else
 		crypto_generichash_update(&h->st.blake2b, p, n);
+}
+
+static void update(struct kudos_hasher *h, const unsigned char *p, size_t n)
+{
+	if (h->n + n > sizeof h->buf) {
+		flush(h, h->buf, h->n);
+		h->n = 0;
+		if (n > sizeof h->buf) {
+			flush(h, p, n);
+			return;
+		}
+	}
+	memcpy(h->buf + h->n, p, n);
+	h->n += n;
 }
 
 void kudos_hasher_field(struct kudos_hasher *h, const char *s)
@@ -95,11 +133,23 @@ void kudos_hasher_field(struct kudos_hasher *h, const char *s)
 void kudos_hasher_end(struct kudos_hasher *h, char hex[65])
 {
 	unsigned char d[32];
+	flush(h, h->buf, h->n);
+	h->n = 0;
 	if (h->kind == KUDOS_HASH_SHA256)
 		crypto_hash_sha256_final(&h->st.sha256, d);
 	else
 		crypto_generichash_final(&h->st.blake2b, d, sizeof d);
 	sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+char *kudos_decimal(unsigned long long n, char buf[KUDOS_DECIMAL_SIZE])
+{
+	char *p = buf + KUDOS_DECIMAL_SIZE - 1;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	return memmove(buf, p, (size_t)(buf + KUDOS_DECIMAL_SIZE - p));
 }
 
 void kudos_time_format(int64_t utc, char buf[21])

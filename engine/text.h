@@ -18,6 +18,12 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad);
  * not valid UTF-8 or memory ran out. */
 char *kudos_utf8_nfc(const char *s);
 
+/* The same, telling the two failures apart, in one pass over ASCII text
+ * (most item fields), for the item builder.  RETURN VALUE 0 with *out
+ * (transfer full); -1 when `s` is not valid UTF-8 (*out NULL); -2 when
+ * memory ran out. */
+int kudos_utf8_nfc_copy(const char *s, char **out);
+
 /* Hex SHA-256 of `len` bytes; `hex` must hold 65 bytes. */
 void kudos_sha256_hex(const void *data, size_t len, char hex[65]);
 
@@ -33,10 +39,19 @@ struct kudos_hasher {
 		crypto_hash_sha256_state sha256;
 		crypto_generichash_state blake2b;
 	} st;
+	/* Fields are short: gathered here, they reach the hash in a few
+	 * calls instead of two per field (each call costs as much as a
+	 * hundred bytes hashed).  The digest is the same either way. */
+	size_t n;
+	unsigned char buf[1024];
 };
 void kudos_hasher_init(struct kudos_hasher *h, enum kudos_hash_kind kind);
 void kudos_hasher_field(struct kudos_hasher *h, const char *s);
 void kudos_hasher_end(struct kudos_hasher *h, char hex[65]);
+
+/* `n` in decimal, as "%llu" prints it.  RETURN VALUE buf. */
+#define KUDOS_DECIMAL_SIZE 21
+char *kudos_decimal(unsigned long long n, char buf[KUDOS_DECIMAL_SIZE]);
 
 /* "2026-03-01T09:30:00Z".  `buf` holds at least 21 bytes. */
 void kudos_time_format(int64_t utc, char buf[21]);
