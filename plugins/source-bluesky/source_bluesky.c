@@ -209,10 +209,10 @@ static int read_page(struct bsk_run *r, const char *data, size_t len)
 			off++;
 		if (off >= len) {
 			int rc = payload(r, root);
-			cJSON_Delete(root);
+			kudos_js_page_free(r->host, root);
 			return rc;
 		}
-		cJSON_Delete(root);
+		kudos_js_page_free(r->host, root);
 	} else if (bsk_unfinished(data, len)) {
 		off = len;
 	}

@@ -197,7 +197,7 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 	if ((rc = kudos_jp_parse(&c.r, data, len, &root)) != KUDOS_OK)
 		return rc;
 	rc = page_reviews(&c, root);
-	cJSON_Delete(root);
+	kudos_js_page_free(t->host, root);
 	kudos_jp_add(&t->pages, &c.r);
 	atomic_fetch_add(&t->no_comment, c.n.no_comment);
 	atomic_fetch_add(&t->translated, c.n.translated);

@@ -215,7 +215,7 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 	if (rc != KUDOS_OK)
 		return rc;
 	rc = walk(&pg, root);
-	cJSON_Delete(root);
+	kudos_js_page_free(h, root);
 	if (rc != KUDOS_OK)
 		return rc;
 	h->log(self, KUDOS_LOG_INFO, "%s: %ld items, %ld skipped, %ld without caption",

@@ -64,95 +64,110 @@ static const char *url_host(const char *url, char *buf, size_t size)
 	return buf;
 }
 
-/* "@user@instance" of status `s`: `acct` holds the instance for remote
- * accounts only; a local account's instance is the host of its profile URL
- * (or, lacking one, of the status's own URLs).  RETURN VALUE buf, or NULL
- * when the status has no account object, or one with neither acct nor
- * username. */
-static const char *handle_of(const cJSON *s, char *buf, size_t size)
+/* The members of a Status entity the mapping reads, picked out in one
+ * pass (kudos_js_members): a status has some thirty. */
+enum { S_REBLOG, S_ID, S_CONTENT, S_SPOILER, S_ACCOUNT, S_CREATED, S_EDITED, S_LANGUAGE,
+       S_URL, S_URI, S_REPLY_TO, S_MEDIA, S_LIKES, S_REPLIES, S_REBLOGS, S_QUOTES,
+       S_VISIBILITY, S_SENSITIVE, S_COUNT };
+static const char *const status_keys[S_COUNT] = {
+	"reblog", "id", "content", "spoiler_text", "account", "created_at", "edited_at",
+	"language", "url", "uri", "in_reply_to_id", "media_attachments", "favourites_count",
+	"replies_count", "reblogs_count", "quotes_count", "visibility", "sensitive"};
+
+enum { A_ACCT, A_USERNAME, A_URL, A_NAME, A_AVATAR_STATIC, A_AVATAR, A_COUNT };
+static const char *const account_keys[A_COUNT] = {
+	"acct", "username", "url", "display_name", "avatar_static", "avatar"};
+
+/* "@user@instance" of a status (its members `s`, its account's `a`):
+ * `acct` holds the instance for remote accounts only; a local account's
+ * instance is the host of its profile URL (or, lacking one, of the
+ * status's own URLs).  RETURN VALUE buf, or NULL when the status has no
+ * account object, or one with neither acct nor username. */
+static const char *handle_of(const cJSON *const *s, const cJSON *const *a, char *buf,
+                             size_t size)
 {
-	const cJSON *acc = kudos_js_obj(s, "account");
 	char host[256];
 	int n;
 
-	const char *acct = kudos_js_nonempty(acc, "acct");
+	const char *acct = kudos_js_as_nonempty(a[A_ACCT]);
 	if (!acct)
-		acct = kudos_js_nonempty(acc, "username");
+		acct = kudos_js_as_nonempty(a[A_USERNAME]);
 	if (!acct)
 		return NULL;
 	if (strchr(acct, '@')) {
 		n = snprintf(buf, size, "@%s", acct);
 	} else {
-		const char *h = url_host(kudos_js_str(acc, "url"), host, sizeof host);
+		const char *h = url_host(kudos_js_as_str(a[A_URL]), host, sizeof host);
 		if (!h)
-			h = url_host(kudos_js_str(s, "uri"), host, sizeof host);
+			h = url_host(kudos_js_as_str(s[S_URI]), host, sizeof host);
 		if (!h)
-			h = url_host(kudos_js_str(s, "url"), host, sizeof host);
+			h = url_host(kudos_js_as_str(s[S_URL]), host, sizeof host);
 		n = h ? snprintf(buf, size, "@%s@%s", acct, h)
 		      : snprintf(buf, size, "@%s", acct);
 	}
 	return n > 0 && (size_t)n < size ? buf : NULL;
 }
 
-/* Author fields from `account`; none at all when it is missing. */
-static void author(struct mst_run *r, struct kudos_item *item, const cJSON *s,
-                   const char *where)
+/* Author fields from `account` (its members `a`); none at all when it is
+ * missing. */
+static void author(struct mst_run *r, struct kudos_item *item, const cJSON *const *s,
+                   const cJSON *const *a, const char *where)
 {
-	const cJSON *acc = kudos_js_obj(s, "account");
 	char handle[1024];
 
-	if (!handle_of(s, handle, sizeof handle)) {
+	if (!handle_of(s, a, handle, sizeof handle)) {
 		meta(r, item, "author_missing", "true", where);
 		return;
 	}
 	/* Mastodon itself shows the user name when display_name is empty. */
-	const char *name = kudos_js_nonempty(acc, "display_name");
+	const char *name = kudos_js_as_nonempty(a[A_NAME]);
 	if (!name)
-		name = kudos_js_nonempty(acc, "username");
-	const char *avatar = kudos_js_nonempty(acc, "avatar_static");
+		name = kudos_js_as_nonempty(a[A_USERNAME]);
+	const char *avatar = kudos_js_as_nonempty(a[A_AVATAR_STATIC]);
 	if (!avatar)
-		avatar = kudos_js_nonempty(acc, "avatar");
+		avatar = kudos_js_as_nonempty(a[A_AVATAR]);
 
 	set(r, item, KUDOS_FIELD_AUTHOR_HANDLE, handle, "the author's handle", where);
 	set(r, item, KUDOS_FIELD_AUTHOR_NAME, name, "the author's display_name", where);
-	set(r, item, KUDOS_FIELD_AUTHOR_URL, kudos_js_nonempty(acc, "url"),
-	    "the author's url", where);
+	set(r, item, KUDOS_FIELD_AUTHOR_URL, kudos_js_as_nonempty(a[A_URL]), "the author's url",
+	    where);
 	set(r, item, KUDOS_FIELD_AUTHOR_AVATAR, avatar, "the author's avatar", where);
 }
 
-static void when(struct mst_run *r, struct kudos_item *item, const cJSON *s,
+static void when(struct mst_run *r, struct kudos_item *item, const cJSON *v,
                  const char *key, int which, const char *where)
 {
-	const char *v = kudos_js_nonempty(s, key);
+	const char *t_str = kudos_js_as_nonempty(v);
 	int64_t t;
-	if (!v)
+	if (!t_str)
 		return;
-	if (r->host->time_parse(v, &t) != KUDOS_OK ||
+	if (r->host->time_parse(t_str, &t) != KUDOS_OK ||
 	    r->host->item_set_time(item, which, t) != KUDOS_OK)
 		kudos_js_warn(&r->f, "%s: %s \"%.40s\" is not an ISO 8601 time; left unset",
-		              where, key, v);
+		              where, key, t_str);
 }
 
-/* An id that `key` refers to (in_reply_to_id, a boost's own id), or NULL
- * when there is none; a number above 2^53 is warned about and left out. */
-static const char *ref_id(struct mst_run *r, const cJSON *s, const char *key,
+/* An id that member `v` (named `key`) refers to (in_reply_to_id, a
+ * boost's own id), or NULL when there is none; a number above 2^53 is
+ * warned about and left out. */
+static const char *ref_id(struct mst_run *r, const cJSON *v, const char *key,
                           char buf[KUDOS_JS_NUM_SIZE], const char *where)
 {
 	const char *id;
-	if (kudos_js_id(cJSON_GetObjectItemCaseSensitive(s, key), buf, &id) == KUDOS_JS_ID_BIG)
+	if (kudos_js_id(v, buf, &id) == KUDOS_JS_ID_BIG)
 		kudos_js_warn(&r->f, "%s: %s is a number above 2^53 and has lost digits; "
 		                     "left unset", where, key);
 	return id;
 }
 
-static void media(struct mst_run *r, struct kudos_item *item, const cJSON *s,
+static void media(struct mst_run *r, struct kudos_item *item, const cJSON *list,
                   const char *where)
 {
 	static const char *const types[] = {"image", "video", "gifv", "audio", NULL};
 	const cJSON *m;
 	long i = -1;
 
-	cJSON_ArrayForEach(m, kudos_js_arr(s, "media_attachments"))
+	cJSON_ArrayForEach(m, kudos_js_as_arr(list))
 	{
 		i++;
 		const char *type = kudos_js_str(m, "type");
@@ -172,53 +187,56 @@ static void media(struct mst_run *r, struct kudos_item *item, const cJSON *s,
 	}
 }
 
-static void counts(struct mst_run *r, struct kudos_item *item, const cJSON *s,
+static void counts(struct mst_run *r, struct kudos_item *item, const cJSON *const *s,
                    const char *where)
 {
-	static const struct { const char *member, *key; } keys[] = {
-		{"favourites_count", "likes"}, {"replies_count", "replies"},
-		{"reblogs_count", "reposts"}, {"quotes_count", "quotes"}};
+	static const struct { int member; const char *key; } keys[] = {
+		{S_LIKES, "likes"}, {S_REPLIES, "replies"},
+		{S_REBLOGS, "reposts"}, {S_QUOTES, "quotes"}};
 	char buf[KUDOS_JS_NUM_SIZE];
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		meta(r, item, keys[i].key,
-		     kudos_js_count(cJSON_GetObjectItemCaseSensitive(s, keys[i].member), buf),
-		     where);
+		meta(r, item, keys[i].key, kudos_js_count(s[keys[i].member], buf), where);
 }
 
-/* Everything but the id and the text; `boost` is the booster's status
- * when `s` is the status it boosts. */
-static void fields(struct mst_run *r, struct kudos_item *item, const cJSON *s,
-                   const cJSON *boost, const char *where)
+/* Everything but the id and the text, from the status's members `s`;
+ * `boost`: the booster's status members when `s` is the status it
+ * boosts, else NULL. */
+static void fields(struct mst_run *r, struct kudos_item *item, const cJSON *const *s,
+                   const cJSON *const *boost, const char *where)
 {
+	const cJSON *a[A_COUNT];
 	char handle[1024], buf[KUDOS_JS_NUM_SIZE];
 
-	set(r, item, KUDOS_FIELD_TITLE, kudos_js_nonempty(s, "spoiler_text"),
-	    "spoiler_text", where);
-	author(r, item, s, where);
-	when(r, item, s, "created_at", KUDOS_TIME_CREATED, where);
-	when(r, item, s, "edited_at", KUDOS_TIME_UPDATED, where);
-	set(r, item, KUDOS_FIELD_LANGUAGE, kudos_js_nonempty(s, "language"),
-	    "language", where);
-	const char *link = kudos_js_nonempty(s, "url");
-	set(r, item, KUDOS_FIELD_PERMALINK, link ? link : kudos_js_nonempty(s, "uri"),
-	    "url", where);
-	set(r, item, KUDOS_FIELD_IN_REPLY_TO, ref_id(r, s, "in_reply_to_id", buf, where),
-	    "in_reply_to_id", where);
-	media(r, item, s, where);
+	set(r, item, KUDOS_FIELD_TITLE, kudos_js_as_nonempty(s[S_SPOILER]), "spoiler_text",
+	    where);
+	kudos_js_members(s[S_ACCOUNT], account_keys, A_COUNT, a);
+	author(r, item, s, a, where);
+	when(r, item, s[S_CREATED], "created_at", KUDOS_TIME_CREATED, where);
+	when(r, item, s[S_EDITED], "edited_at", KUDOS_TIME_UPDATED, where);
+	set(r, item, KUDOS_FIELD_LANGUAGE, kudos_js_as_nonempty(s[S_LANGUAGE]), "language",
+	    where);
+	const char *link = kudos_js_as_nonempty(s[S_URL]);
+	set(r, item, KUDOS_FIELD_PERMALINK, link ? link : kudos_js_as_nonempty(s[S_URI]), "url",
+	    where);
+	set(r, item, KUDOS_FIELD_IN_REPLY_TO,
+	    ref_id(r, s[S_REPLY_TO], "in_reply_to_id", buf, where), "in_reply_to_id", where);
+	media(r, item, s[S_MEDIA], where);
 	counts(r, item, s, where);
-	meta(r, item, "visibility", kudos_js_nonempty(s, "visibility"), where);
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "sensitive")))
+	meta(r, item, "visibility", kudos_js_as_nonempty(s[S_VISIBILITY]), where);
+	if (cJSON_IsTrue(s[S_SENSITIVE]))
 		meta(r, item, "sensitive", "true", where);
 	if (boost) {
-		meta(r, item, "boosted_by", handle_of(boost, handle, sizeof handle), where);
-		meta(r, item, "boost_id", ref_id(r, boost, "id", buf, where), where);
+		kudos_js_members(boost[S_ACCOUNT], account_keys, A_COUNT, a);
+		meta(r, item, "boosted_by", handle_of(boost, a, handle, sizeof handle), where);
+		meta(r, item, "boost_id", ref_id(r, boost[S_ID], "id", buf, where), where);
 	}
 }
 
 int mst_status(struct mst_run *r, const cJSON *v, const char *where)
 {
 	const struct kudos_host *h = r->host;
-	const cJSON *s = v, *boost = NULL;
+	const cJSON *own[S_COUNT], *boosted[S_COUNT];
+	const cJSON *const *s = own, *const *boost = NULL;
 	const char *re = "";
 
 	r->statuses++;
@@ -227,7 +245,8 @@ int mst_status(struct mst_run *r, const cJSON *v, const char *where)
 		kudos_js_warn(&r->f, "%s is not a status object; skipped", where);
 		return KUDOS_OK;
 	}
-	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(v, "reblog");
+	kudos_js_members(v, status_keys, S_COUNT, own);
+	const cJSON *rb = own[S_REBLOG];
 	if (rb && !cJSON_IsNull(rb)) {
 		if (!cJSON_IsObject(rb)) {
 			r->skipped++;
@@ -235,15 +254,16 @@ int mst_status(struct mst_run *r, const cJSON *v, const char *where)
 			              where);
 			return KUDOS_OK;
 		}
-		boost = v;
-		s = rb;
+		kudos_js_members(rb, status_keys, S_COUNT, boosted);
+		boost = own;
+		s = boosted;
 		re = ".reblog";
 		r->boosts++;
 	}
 	char idbuf[KUDOS_JS_NUM_SIZE];
 	const char *id;
-	int st = kudos_js_id(cJSON_GetObjectItemCaseSensitive(s, "id"), idbuf, &id);
-	const char *content = kudos_js_str(s, "content");
+	int st = kudos_js_id(s[S_ID], idbuf, &id);
+	const char *content = kudos_js_as_str(s[S_CONTENT]);
 	if (st == KUDOS_JS_ID_BIG) {
 		r->skipped++;
 		kudos_js_warn(&r->f, "%s%s: \"id\" is a number above 2^53 and has lost "

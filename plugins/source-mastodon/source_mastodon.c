@@ -163,7 +163,7 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 		                  file);
 		rc = KUDOS_EINVAL;
 	}
-	cJSON_Delete(root);
+	kudos_js_page_free(r.host, root);
 	add_page(t, &r);
 	return rc;
 }

@@ -173,7 +173,7 @@ static int on_file(void *ud, struct kudos_instance *self, const char *file, cons
 		                   "[post, comments] pair of /comments/{id}, or a "
 		                   "t1/t3 thing); save the .json response unchanged",
 		                   file);
-		cJSON_Delete(root);
+		kudos_js_page_free(c->host, root);
 		return KUDOS_EINVAL;
 	}
 	rc = walk(&r, root, "", 0);
@@ -186,7 +186,7 @@ static int on_file(void *ud, struct kudos_instance *self, const char *file, cons
 		             r.bad, r.refused);
 	kudos_js_file_end(&r.f);
 	atomic_fetch_add(&c->items, r.items);
-	cJSON_Delete(root);
+	kudos_js_page_free(c->host, root);
 	return rc;
 }
 

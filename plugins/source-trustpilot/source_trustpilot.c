@@ -251,7 +251,7 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 	if (rc != KUDOS_OK)
 		return rc;
 	rc = walk(&pg, root);
-	cJSON_Delete(root);
+	kudos_js_page_free(h, root);
 	if (rc == KUDOS_OK)
 		h->log(self, KUDOS_LOG_INFO, "%s: %ld reviews, %ld skipped, %ld deletions",
 		       file, pg.items, pg.skipped, pg.deleted);

@@ -200,7 +200,7 @@ static int page(void *ud, struct kudos_instance *self, const char *file, const c
 	if ((rc = kudos_jp_parse(&c.r, data, len, &root)) != KUDOS_OK)
 		goto done;
 	rc = page_responses(&c, root);
-	cJSON_Delete(root);
+	kudos_js_page_free(t->host, root);
 	if (rc == KUDOS_OK && c.oom) {
 		t->host->set_error(self, "%s: out of memory", file);
 		rc = KUDOS_ENOMEM;

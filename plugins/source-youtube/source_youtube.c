@@ -162,7 +162,7 @@ static int on_file(void *ud, struct kudos_instance *self, const char *file, cons
 		             r.items, r.bad, r.refused);
 	kudos_js_file_end(&r.f);
 	atomic_fetch_add(&c->items, r.items);
-	cJSON_Delete(root);
+	kudos_js_page_free(c->host, root);
 	return rc;
 }
 

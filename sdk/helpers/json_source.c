@@ -2,6 +2,7 @@
 #include <kudos/json_source.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,14 @@ int kudos_js_each_page(const struct kudos_host *host, struct kudos_instance *sel
 	host->set_error(self, "this kudos cannot read a source's files (it lacks "
 	                      "each_file); update kudos");
 	return KUDOS_EFAIL;
+}
+
+void kudos_js_page_free(const struct kudos_host *host, cJSON *root)
+{
+	/* The same test as kudos_js_each_page's: the parallel reader it
+	 * chose is what frees the page's values. */
+	if (!KUDOS_HOST_HAS(host, each_file_parallel))
+		cJSON_Delete(root);
 }
 
 void kudos_js_file_init(struct kudos_js_file *f, const struct kudos_host *host,
@@ -158,28 +167,75 @@ cJSON *kudos_js_parse(struct kudos_js_file *f, const char *data, size_t len, siz
 	return NULL;
 }
 
+const char *kudos_js_as_str(const cJSON *v)
+{
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *kudos_js_as_obj(const cJSON *v)
+{
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+const cJSON *kudos_js_as_arr(const cJSON *v)
+{
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+const char *kudos_js_as_nonempty(const cJSON *v)
+{
+	const char *s = kudos_js_as_str(v);
+	return s && *s ? s : NULL;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
 const char *kudos_js_str(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return kudos_js_as_str(member(obj, key));
 }
 
 const cJSON *kudos_js_obj(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	return cJSON_IsObject(v) ? v : NULL;
+	return kudos_js_as_obj(member(obj, key));
 }
 
 const cJSON *kudos_js_arr(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	return cJSON_IsArray(v) ? v : NULL;
+	return kudos_js_as_arr(member(obj, key));
 }
 
 const char *kudos_js_nonempty(const cJSON *obj, const char *key)
 {
-	const char *s = kudos_js_str(obj, key);
-	return s && *s ? s : NULL;
+	return kudos_js_as_nonempty(member(obj, key));
+}
+
+void kudos_js_members(const cJSON *obj, const char *const *keys, size_t n, const cJSON **out)
+{
+	uint64_t left = n >= 64 ? ~0ull : (1ull << n) - 1;
+	const cJSON *m;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!cJSON_IsObject(obj))
+		return;
+	for (m = obj->child; m && left; m = m->next) {
+		const char *name = m->string;
+		if (!name)
+			continue;
+		/* The first byte rules out nearly every key without a call. */
+		for (uint64_t l = left; l; l &= l - 1) {
+			size_t i = (size_t)__builtin_ctzll(l);
+			if (keys[i][0] == name[0] && strcmp(keys[i], name) == 0) {
+				out[i] = m;
+				left &= ~(1ull << i);
+				break;
+			}
+		}
+	}
 }
 
 int kudos_js_true(const cJSON *obj, const char *key)
@@ -190,6 +246,18 @@ int kudos_js_true(const cJSON *obj, const char *key)
 
 /* 2^53: every whole number up to it is exact in a double. */
 #define KUDOS_JS_EXACT 9007199254740992.0
+
+/* `n` in decimal into buf: what snprintf's "%llu" gives, for a tenth of
+ * its cost (counts are printed for every item). */
+static const char *decimal(unsigned long long n, char buf[KUDOS_JS_NUM_SIZE])
+{
+	char *p = buf + KUDOS_JS_NUM_SIZE - 1;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	return memmove(buf, p, (size_t)(buf + KUDOS_JS_NUM_SIZE - p));
+}
 
 int kudos_js_id(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE], const char **out)
 {
@@ -213,8 +281,7 @@ int kudos_js_id(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE], const char **out)
 		/* 2^53 itself is refused: 2^53 + 1 arrives as it. */
 		if (d >= KUDOS_JS_EXACT)
 			return KUDOS_JS_ID_BIG;
-		snprintf(buf, KUDOS_JS_NUM_SIZE, "%llu", (unsigned long long)d);
-		*out = buf;
+		*out = decimal((unsigned long long)d, buf);
 		return KUDOS_JS_ID_OK;
 	}
 	return KUDOS_JS_ID_BAD;
@@ -226,8 +293,7 @@ const char *kudos_js_count(const cJSON *v, char buf[KUDOS_JS_NUM_SIZE])
 		double d = v->valuedouble;
 		if (!(d >= 0) || d > KUDOS_JS_EXACT || d != floor(d))
 			return NULL;
-		snprintf(buf, KUDOS_JS_NUM_SIZE, "%llu", (unsigned long long)d);
-		return buf;
+		return decimal((unsigned long long)d, buf);
 	}
 	if (cJSON_IsString(v)) {
 		size_t n = strlen(v->valuestring);

@@ -53,6 +53,14 @@ typedef int (*kudos_js_page_fn)(void *ud, struct kudos_instance *self, const cha
 int kudos_js_each_page(const struct kudos_host *host, struct kudos_instance *self,
                        const char *path, kudos_js_page_fn fn, void *ud);
 
+/* Release a tree parsed inside a kudos_js_each_page callback: under
+ * each_file_parallel the host frees every cJSON value of the call at once
+ * when it returns, so this does nothing (cJSON_Delete would walk the
+ * whole page for no gain: 8% of a Mastodon collect); under the serial
+ * each_file it is cJSON_Delete.  Only for such callbacks: elsewhere, use
+ * cJSON_Delete. */
+void kudos_js_page_free(const struct kudos_host *host, cJSON *root);
+
 /* Warnings shown per file; the rest are counted in one closing line. */
 #define KUDOS_JS_WARN_SHOWN 20
 
@@ -91,6 +99,19 @@ const cJSON *kudos_js_arr(const cJSON *obj, const char *key);
 const char *kudos_js_nonempty(const cJSON *obj, const char *key);
 /* 1 if obj.key is the boolean true (or the string "true"). */
 int kudos_js_true(const cJSON *obj, const char *key);
+
+/* Several members of `obj` in one pass over it: out[i] is the first
+ * member named keys[i] (n <= 64), or NULL (also when `obj` is not an
+ * object).  cJSON finds a member by comparing it with every member before
+ * it, so looking up a dozen keys one at a time walks an API object a
+ * dozen times; the values are (transfer none), like the tree's. */
+void kudos_js_members(const cJSON *obj, const char *const *keys, size_t n, const cJSON **out);
+/* The value out of kudos_js_members() as kudos_js_str, _obj, _arr and
+ * _nonempty see it. */
+const char *kudos_js_as_str(const cJSON *v);
+const cJSON *kudos_js_as_obj(const cJSON *v);
+const cJSON *kudos_js_as_arr(const cJSON *v);
+const char *kudos_js_as_nonempty(const cJSON *v);
 
 /* Reading an id: a non-empty string without control characters, or a
  * whole number 0..2^53 (formatted into buf). */

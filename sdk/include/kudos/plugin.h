@@ -535,9 +535,10 @@ struct kudos_host {
 	 * cJSON: every cJSON value made on fn's thread during the call (a
 	 * parsed page, a printed string) lives in memory the host releases
 	 * when fn returns, which makes parsing about twice as fast.
-	 * cJSON_Delete and cJSON_free on them are allowed and cost nothing;
-	 * keeping one past the call (or free()ing it) is a bug: copy what
-	 * must outlive the file.  RETURN VALUE as each_file. */
+	 * cJSON_Delete and cJSON_free on them are allowed and free nothing
+	 * (cJSON_Delete still walks the tree: the SDK's kudos_js_page_free
+	 * skips it); keeping one past the call (or free()ing it) is a bug:
+	 * copy what must outlive the file.  RETURN VALUE as each_file. */
 	int (*each_file_parallel)(struct kudos_instance *self, const char *path,
 	                          int (*fn)(void *ud, struct kudos_instance *file_self,
 	                                    const char *file, const char *data,
