@@ -163,10 +163,15 @@ static int host_item_set(struct kudos_item *it, int field, const char *value)
 		return KUDOS_EINVAL;
 	/* Text is stored in NFC so that the same words hash the same however
 	 * the platform composed them. */
-	char *nfc;
-	int rc = kudos_utf8_nfc_copy(value, &nfc);
-	if (rc < 0)
-		return rc == -1 ? KUDOS_EINVAL : KUDOS_ENOMEM;
+	size_t len;
+	int st = kudos_utf8_nfc_check(value, &len);
+	if (st < 0)
+		return KUDOS_EINVAL;
+	if (st == 0)
+		return kudos_item_put_n(it, field, value, len);
+	char *nfc = kudos_utf8_nfc(value);
+	if (!nfc)
+		return KUDOS_ENOMEM;
 	kudos_item_take(it, field, nfc);
 	return KUDOS_OK;
 }

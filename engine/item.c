@@ -25,15 +25,77 @@ int kudos_kind_valid(const char *kind)
 	return 0;
 }
 
+/* A block of the item's strings (see item.h). */
+struct kudos_item_block {
+	struct kudos_item_block *next;
+	size_t used, size;
+	char data[];
+};
+
+_Static_assert(KUDOS_FIELD_COUNT_ <= 32, "heap_fields has a bit per field");
+
+/* Room for a typical social post with its author, links and counts in
+ * one block. */
+#define BLOCK_SIZE 1536
+
+/* A copy of s[0..n) with a NUL, in the item's blocks.  RETURN VALUE the
+ * copy, or NULL when out of memory. */
+static char *copy_in(struct kudos_item *it, const char *s, size_t n)
+{
+	struct kudos_item_block *b = it->strings;
+	if (!b || b->size - b->used <= n) {
+		size_t size = n < BLOCK_SIZE / 2 ? BLOCK_SIZE : n + 1;
+		struct kudos_item_block *nb = malloc(sizeof *nb + size);
+		if (!nb)
+			return NULL;
+		nb->used = 0;
+		nb->size = size;
+		if (b && size > BLOCK_SIZE) { /* a long text: keep filling the current block */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			it->strings = nb;
+		}
+		b = nb;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static char *copy_opt(struct kudos_item *it, const char *s, int *oom)
+{
+	char *p = s ? copy_in(it, s, strlen(s)) : NULL;
+	if (s && !p)
+		*oom = 1;
+	return p;
+}
+
+static void set_field(struct kudos_item *it, int field, char *value, int heap)
+{
+	uint32_t bit = 1u << field;
+	if (it->heap_fields & bit)
+		free(it->field[field]);
+	it->field[field] = value;
+	it->heap_fields = heap ? it->heap_fields | bit : it->heap_fields & ~bit;
+}
+
 struct kudos_item *kudos_item_new(const char *source, const char *external_id)
 {
 	struct kudos_item *it = calloc(1, sizeof *it);
-	char *id = NULL;
-	if (!it || asprintf(&id, "%s:%s", source, external_id) < 0)
+	size_t ns = strlen(source), ne = strlen(external_id);
+	char *id;
+	if (!it || !(id = copy_in(it, source, ns + 1 + ne)))
 		goto fail;
+	/* "source:external_id", written over the copy's tail */
+	id[ns] = ':';
+	memcpy(id + ns + 1, external_id, ne + 1);
 	it->field[KUDOS_FIELD_ID] = id;
-	if (kudos_item_put(it, KUDOS_FIELD_SOURCE, source) ||
-	    kudos_item_put(it, KUDOS_FIELD_EXTERNAL_ID, external_id) ||
+	if (kudos_item_put_n(it, KUDOS_FIELD_SOURCE, source, ns) ||
+	    kudos_item_put_n(it, KUDOS_FIELD_EXTERNAL_ID, external_id, ne) ||
 	    kudos_item_put(it, KUDOS_FIELD_KIND, "form_answer"))
 		goto fail;
 	return it;
@@ -47,17 +109,14 @@ void kudos_item_free(struct kudos_item *it)
 	if (!it)
 		return;
 	for (int i = 0; i < KUDOS_FIELD_COUNT_; i++)
-		free(it->field[i]);
-	for (size_t i = 0; i < it->n_media; i++) {
-		free(it->media[i].type);
-		free(it->media[i].url);
-		free(it->media[i].alt);
+		if (it->heap_fields & (1u << i))
+			free(it->field[i]);
+	while (it->strings) {
+		struct kudos_item_block *next = it->strings->next;
+		free(it->strings);
+		it->strings = next;
 	}
 	free(it->media);
-	for (size_t i = 0; i < it->n_meta; i++) {
-		free(it->meta[i].key);
-		free(it->meta[i].value);
-	}
 	free(it->meta);
 	free(it->consent_scopes);
 	free(it->consent_evidence);
@@ -75,21 +134,25 @@ void kudos_item_free(struct kudos_item *it)
 	free(it);
 }
 
-int kudos_item_put(struct kudos_item *it, int field, const char *value)
+int kudos_item_put_n(struct kudos_item *it, int field, const char *value, size_t len)
 {
 	if (field < 0 || field >= KUDOS_FIELD_COUNT_)
 		return KUDOS_EINVAL;
 	char *copy = NULL;
-	if (value && !(copy = strdup(value)))
+	if (value && !(copy = copy_in(it, value, len)))
 		return KUDOS_ENOMEM;
-	kudos_item_take(it, field, copy);
+	set_field(it, field, copy, 0);
 	return KUDOS_OK;
+}
+
+int kudos_item_put(struct kudos_item *it, int field, const char *value)
+{
+	return kudos_item_put_n(it, field, value, value ? strlen(value) : 0);
 }
 
 void kudos_item_take(struct kudos_item *it, int field, char *value)
 {
-	free(it->field[field]);
-	it->field[field] = value;
+	set_field(it, field, value, value != NULL);
 }
 
 int kudos_item_add_media(struct kudos_item *it, const char *type,
@@ -102,14 +165,10 @@ int kudos_item_add_media(struct kudos_item *it, const char *type,
 		return KUDOS_ENOMEM;
 	it->media = n;
 	int oom = 0;
-	struct kudos_media m = {kudos_strdup_opt(type, &oom), kudos_strdup_opt(url, &oom),
-	                        kudos_strdup_opt(alt, &oom)};
-	if (oom) {
-		free(m.type);
-		free(m.url);
-		free(m.alt);
+	struct kudos_media m = {copy_opt(it, type, &oom), copy_opt(it, url, &oom),
+	                        copy_opt(it, alt, &oom)};
+	if (oom)
 		return KUDOS_ENOMEM;
-	}
 	it->media[it->n_media++] = m;
 	return KUDOS_OK;
 }
@@ -118,12 +177,12 @@ int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *valu
 {
 	if (!key || !value)
 		return KUDOS_EINVAL;
-	char *v = strdup(value);
-	if (!v)
+	int oom = 0;
+	char *v = copy_opt(it, value, &oom);
+	if (oom)
 		return KUDOS_ENOMEM;
 	for (size_t i = 0; i < it->n_meta; i++) {
 		if (strcmp(it->meta[i].key, key) == 0) {
-			free(it->meta[i].value);
 			it->meta[i].value = v;
 			return KUDOS_OK;
 		}
@@ -134,14 +193,11 @@ int kudos_item_set_meta(struct kudos_item *it, const char *key, const char *valu
 	struct kudos_meta *n = it->meta;
 	if (count == 0 || (count >= 4 && (count & (count - 1)) == 0))
 		n = realloc(it->meta, (count ? 2 * count : 4) * sizeof *n);
-	char *k = strdup(key);
 	if (n)
 		it->meta = n;
-	if (!n || !k) {
-		free(k);
-		free(v);
+	char *k = n ? copy_opt(it, key, &oom) : NULL;
+	if (!k)
 		return KUDOS_ENOMEM;
-	}
 	it->meta[it->n_meta].key = k;
 	it->meta[it->n_meta].value = v;
 	it->n_meta++;

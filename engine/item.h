@@ -5,6 +5,13 @@
  *
  * Strings are owned by the item (freed by kudos_item_free).  Fields the
  * store adds (curation, rights, grant) are filled when loaded from the store.
+ *
+ * The string fields, media and metadata are copied into blocks the item
+ * owns, not allocated one by one: a source builds an item on a reader
+ * thread and the store's writer frees it on another, and some thirty
+ * allocations per item, freed across threads, cost more than the store
+ * itself.  A field replaced leaves its old copy in the block until the
+ * item is freed.
  */
 #ifndef KUDOS_ENGINE_ITEM_H
 #define KUDOS_ENGINE_ITEM_H
@@ -37,8 +44,12 @@ struct kudos_grant {
 	int64_t consent_at;
 };
 
+struct kudos_item_block;
+
 struct kudos_item {
 	char *field[KUDOS_FIELD_COUNT_];
+	uint32_t heap_fields; /* bit i: field[i] is its own allocation */
+	struct kudos_item_block *strings;
 	int has_rating;
 	double rating, rating_scale;
 	int has_time[2];
@@ -92,8 +103,10 @@ void kudos_item_free(struct kudos_item *it);
 /* Replace a string field (copying `value`; NULL clears).  Internal: no
  * read-only check, used by the store when loading. */
 int kudos_item_put(struct kudos_item *it, int field, const char *value);
-/* The same with a string made for it: `value` (transfer full; NULL
- * clears) becomes the field's, freed with the item. */
+/* The same for `len` bytes of `value` (no NUL among them). */
+int kudos_item_put_n(struct kudos_item *it, int field, const char *value, size_t len);
+/* The same with a string made for it: `value` (transfer full, from
+ * malloc; NULL clears) becomes the field's, freed with the item. */
 void kudos_item_take(struct kudos_item *it, int field, char *value);
 
 int kudos_item_add_media(struct kudos_item *it, const char *type,

@@ -34,48 +34,43 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad)
 	return 1;
 }
 
-int kudos_utf8_nfc_copy(const char *s, char **out)
+int kudos_utf8_nfc_check(const char *s, size_t *len)
 {
-	size_t len = strlen(s), i = 0;
+	size_t n = strlen(s), i = 0;
 
-	*out = NULL;
+	*len = n;
 	/* ASCII, eight bytes at a time: valid and NFC as it stands. */
-	for (; i + 8 <= len; i += 8) {
+	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
 		if (w & 0x8080808080808080ull)
 			break;
 	}
-	while (i < len && (unsigned char)s[i] < 0x80)
+	while (i < n && (unsigned char)s[i] < 0x80)
 		i++;
-	if (i < len) {
-		if (!kudos_utf8_valid(s + i, len - i))
-			return -1;
-		/* Text with no code point from U+0300 up (no byte from 0xCC
-		 * up) has nothing to compose or reorder: it is NFC as it
-		 * stands.  Most text is like that. */
-		while (i < len && (unsigned char)s[i] < 0xCC)
-			i++;
-	}
-	if (i < len) {
-		utf8proc_uint8_t *nfc = NULL;
-		utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-		                                  &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-		if (n < 0)
-			return n == UTF8PROC_ERROR_NOMEM ? -2 : -1;
-		*out = (char *)nfc;
+	if (i == n)
 		return 0;
-	}
-	if (!(*out = malloc(len + 1)))
-		return -2;
-	memcpy(*out, s, len + 1);
-	return 0;
+	if (!kudos_utf8_valid(s + i, n - i))
+		return -1;
+	/* Text with no code point from U+0300 up (no byte from 0xCC up) has
+	 * nothing to compose or reorder: it is NFC as it stands.  Most text
+	 * is like that. */
+	while (i < n && (unsigned char)s[i] < 0xCC)
+		i++;
+	return i < n;
 }
 
 char *kudos_utf8_nfc(const char *s)
 {
-	char *out;
-	return kudos_utf8_nfc_copy(s, &out) == 0 ? out : NULL;
+	size_t len;
+	int st = kudos_utf8_nfc_check(s, &len);
+	if (st <= 0)
+		return st == 0 ? strdup(s) : NULL;
+	utf8proc_uint8_t *out = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE) < 0)
+		return NULL;
+	return (char *)out;
 }
 
 void kudos_sha256_hex(const void *data, size_t len, char hex[65])

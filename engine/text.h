@@ -18,11 +18,11 @@ int kudos_utf8_check(const char *s, size_t len, size_t *bad);
  * not valid UTF-8 or memory ran out. */
 char *kudos_utf8_nfc(const char *s);
 
-/* The same, telling the two failures apart, in one pass over ASCII text
- * (most item fields), for the item builder.  RETURN VALUE 0 with *out
- * (transfer full); -1 when `s` is not valid UTF-8 (*out NULL); -2 when
- * memory ran out. */
-int kudos_utf8_nfc_copy(const char *s, char **out);
+/* Whether `s` can be kept as it is, in one pass over ASCII text (most
+ * item fields).  *len is set to its length.  RETURN VALUE 0: valid UTF-8
+ * and NFC; 1: valid, with code points from U+0300 up, which
+ * kudos_utf8_nfc may compose or reorder; -1: not valid UTF-8. */
+int kudos_utf8_nfc_check(const char *s, size_t *len);
 
 /* Hex SHA-256 of `len` bytes; `hex` must hold 65 bytes. */
 void kudos_sha256_hex(const void *data, size_t len, char hex[65]);
