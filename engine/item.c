@@ -38,9 +38,9 @@ _Static_assert(KUDOS_FIELD_COUNT_ <= 32, "heap_fields has a bit per field");
  * one block. */
 #define BLOCK_SIZE 1536
 
-/* A copy of s[0..n) with a NUL, in the item's blocks.  RETURN VALUE the
- * copy, or NULL when out of memory. */
-static char *copy_in(struct kudos_item *it, const char *s, size_t n)
+/* Room for n bytes and a NUL in the item's blocks.  RETURN VALUE the
+ * room, or NULL when out of memory. */
+static char *room(struct kudos_item *it, size_t n)
 {
 	struct kudos_item_block *b = it->strings;
 	if (!b || b->size - b->used <= n) {
@@ -60,10 +60,16 @@ static char *copy_in(struct kudos_item *it, const char *s, size_t n)
 		b = nb;
 	}
 	char *p = b->data + b->used;
-	memcpy(p, s, n);
 	p[n] = '\0';
 	b->used += n + 1;
 	return p;
+}
+
+/* A copy of s[0..n) with a NUL, in the item's blocks, or NULL. */
+static char *copy_in(struct kudos_item *it, const char *s, size_t n)
+{
+	char *p = room(it, n);
+	return p ? memcpy(p, s, n) : NULL;
 }
 
 static char *copy_opt(struct kudos_item *it, const char *s, int *oom)
@@ -88,11 +94,11 @@ struct kudos_item *kudos_item_new(const char *source, const char *external_id)
 	struct kudos_item *it = calloc(1, sizeof *it);
 	size_t ns = strlen(source), ne = strlen(external_id);
 	char *id;
-	if (!it || !(id = copy_in(it, source, ns + 1 + ne)))
+	if (!it || !(id = room(it, ns + 1 + ne)))
 		goto fail;
-	/* "source:external_id", written over the copy's tail */
+	memcpy(id, source, ns); /* "source:external_id" */
 	id[ns] = ':';
-	memcpy(id + ns + 1, external_id, ne + 1);
+	memcpy(id + ns + 1, external_id, ne);
 	it->field[KUDOS_FIELD_ID] = id;
 	if (kudos_item_put_n(it, KUDOS_FIELD_SOURCE, source, ns) ||
 	    kudos_item_put_n(it, KUDOS_FIELD_EXTERNAL_ID, external_id, ne) ||
