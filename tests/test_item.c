@@ -28,6 +28,18 @@ static void fill_long(void)
 		long_value[i] = (char)('a' + i % 26);
 }
 
+/* `got` (freed) is cJSON's print of `want` (deleted, with `it`). */
+static void printed_as(char *got, cJSON *want, struct kudos_item *it)
+{
+	char *w = cJSON_PrintUnformatted(want);
+	cr_assert_str_eq(got, w);
+	free(got);
+	free(w);
+	cJSON_Delete(want);
+	kudos_item_free(it);
+	KT_ASSERT_NO_LEAKS();
+}
+
 Test(seal, meta_json_is_what_cjson_prints_of_copies)
 {
 	fill_long();
@@ -39,13 +51,7 @@ Test(seal, meta_json_is_what_cjson_prints_of_copies)
 		cr_assert_eq(kudos_item_set_meta(it, key, values[i]), KUDOS_OK);
 		cJSON_AddStringToObject(want, key, values[i]);
 	}
-	char *got = kudos_item_meta_json(it), *w = cJSON_PrintUnformatted(want);
-	cr_assert_str_eq(got, w);
-	free(got);
-	free(w);
-	cJSON_Delete(want);
-	kudos_item_free(it);
-	KT_ASSERT_NO_LEAKS();
+	printed_as(kudos_item_meta_json(it), want, it);
 }
 
 Test(seal, media_json_is_what_cjson_prints_of_copies)
@@ -63,13 +69,7 @@ Test(seal, media_json_is_what_cjson_prints_of_copies)
 			cJSON_AddStringToObject(m, "alt", alt);
 		cJSON_AddItemToArray(want, m);
 	}
-	char *got = kudos_item_media_json(it), *w = cJSON_PrintUnformatted(want);
-	cr_assert_str_eq(got, w);
-	free(got);
-	free(w);
-	cJSON_Delete(want);
-	kudos_item_free(it);
-	KT_ASSERT_NO_LEAKS();
+	printed_as(kudos_item_media_json(it), want, it);
 }
 
 /* The hasher's digest over fields is the hash of their bytes with the
