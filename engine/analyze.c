@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cores.h"
 #include "curation/blocklist.h"
 #include "curation/dupes.h"
 #include "curation/fold.h"
@@ -334,8 +335,7 @@ static void *analyse_slice(void *arg)
  * enough items to share); the calling thread takes the first slice. */
 static int analyse_all(const struct run *r, struct kudos_error *err)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = cores > 1 ? (size_t)cores : 1;
+	size_t threads = (size_t)kudos_cores();
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	if (threads > r->n / ITEMS_PER_THREAD)

@@ -11,6 +11,7 @@
 
 #include <libxml/parser.h>
 
+#include "cores.h"
 #include "fsutil.h"
 #include "json_arena.h"
 
@@ -307,8 +308,7 @@ static int deliver(struct pool *p, struct slot *s)
 
 static size_t worker_count(size_t files)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cores > 0 ? (size_t)cores : 1;
+	size_t n = (size_t)kudos_cores();
 	if (n > MAX_WORKERS)
 		n = MAX_WORKERS;
 	return n < files ? n : files;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cores.h"
 #include "fsutil.h"
 #include "gate.h"
 #include "progress.h"
@@ -233,10 +234,10 @@ void kudos_host_output_progress(struct kudos_instance *self, int64_t done, int64
 
 int kudos_host_jobs(struct kudos_instance *self)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (self->jobs > 0)
 		return self->jobs;
-	return cores > 0 ? (int)(cores < 256 ? cores : 256) : 1;
+	int cores = kudos_cores();
+	return cores < 256 ? cores : 256;
 }
 
 const char *kudos_host_item_excerpt(const struct kudos_item *it)
