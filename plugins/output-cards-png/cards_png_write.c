@@ -49,11 +49,21 @@ struct hist {
 	uint32_t h[4][256];
 };
 
+/* Where a row of the filtered buffer may hold nonzero bytes: [lo, hi) of
+ * its filtered bytes (after the type byte); the rest is zeros. */
+struct dirty {
+	size_t lo, hi;
+};
+
 struct png_enc {
 	struct libdeflate_compressor *z;
 	struct zenc *zenc;
 	unsigned char *filtered, *packed, *same, *tmp;
 	size_t filtered_cap, packed_cap, tmp_cap;
+	/* Per row of `filtered`, for the layout of dirty_stride and
+	 * dirty_rows; with any other, the buffer holds anything. */
+	struct dirty *dirty;
+	size_t dirty_stride, dirty_rows, dirty_rows_cap;
 	struct hist *hist;
 	float *nlogn;        /* n * log2(n) for n = 0..stride */
 	size_t nlogn_len;
@@ -83,6 +93,7 @@ void png_enc_free(struct png_enc *e)
 	zenc_free(e->zenc);
 	free(e->filtered);
 	free(e->same);
+	free(e->dirty);
 	free(e->packed);
 	free(e->tmp);
 	free(e->hist);
@@ -213,14 +224,33 @@ static float score(struct hist *t, const unsigned char *v, size_t bpp, size_t a,
 	return s;
 }
 
-/* Filter one row into out[0] (type) and out[1..stride].  `prev` is NULL
- * for the first row; tmp holds 4 * stride bytes.  Only the first pixel and
- * the bytes [a, b) may differ from the row above (a >= bpp).  None (the raw
- * row) is not tried: on cards it never won.  RETURN VALUE 1 when the row is
- * the same as the one above. */
+/* Zero the bytes of out[1 + d->lo .. 1 + d->hi) outside [0, bpp) and
+ * [a, b), the bytes about to be written, and mark those as the row's. */
+static void zero_rest(unsigned char *out, struct dirty *d, size_t bpp, size_t a, size_t b)
+{
+	size_t end = b > a ? b : bpp, lo = d->lo > bpp ? d->lo : bpp;
+	if (b <= a)
+		a = bpp;
+	if (lo < a && lo < d->hi)
+		memset(out + 1 + lo, 0, (a < d->hi ? a : d->hi) - lo);
+	if (lo < end)
+		lo = end;
+	if (lo < d->hi)
+		memset(out + 1 + lo, 0, d->hi - lo);
+	d->lo = 0;
+	d->hi = end;
+}
+
+/* Filter one row into out[0] (type) and out[1..stride], whose bytes are
+ * zeros outside *d.  `prev` is NULL for the first row; tmp holds
+ * 4 * stride bytes.  Only the first pixel and the bytes [a, b) may
+ * differ from the row above (a >= bpp).  None (the raw row) is not
+ * tried: on cards it never won.  RETURN VALUE 1 when the row is the same
+ * as the one above. */
 static int filter_row(const unsigned char *row, const unsigned char *prev,
                       size_t stride, size_t a, size_t b, int bpp, unsigned char *out,
-                      unsigned char *tmp, struct hist *hist, const float *nlogn)
+                      struct dirty *d, unsigned char *tmp, struct hist *hist,
+                      const float *nlogn)
 {
 	unsigned char *f[5] = {(unsigned char *)row, tmp, tmp + stride,
 	                       tmp + 2 * stride, tmp + 3 * stride};
@@ -230,7 +260,7 @@ static int filter_row(const unsigned char *row, const unsigned char *prev,
 	if (prev != NULL && memcmp(row, prev, (size_t)bpp) == 0 &&
 	    (b <= a || memcmp(row + a, prev + a, b - a) == 0)) {
 		out[0] = 2;
-		memset(out + 1, 0, stride);
+		zero_rest(out, d, 0, 0, 0);
 		return 1;
 	}
 	filter_all(row, prev, a, b, bpp, f);
@@ -242,7 +272,7 @@ static int filter_row(const unsigned char *row, const unsigned char *prev,
 		}
 	}
 	out[0] = (unsigned char)type;
-	memset(out + 1, 0, stride);
+	zero_rest(out, d, (size_t)bpp, a, b);
 	memcpy(out + 1, f[type], (size_t)bpp);
 	if (b > a)
 		memcpy(out + 1 + a, f[type] + a, b - a);
@@ -255,13 +285,22 @@ static void filter_rows(struct png_enc *e, const struct canvas *c)
 {
 	size_t stride = (size_t)c->w * c->ch;
 
+	/* The buffer outlives the card, and most of its rows are zeros from
+	 * the last: clearing only what was written costs less than clearing
+	 * every row (a memset of 3.5 MB per card). */
+	if (e->dirty_stride != stride || e->dirty_rows != (size_t)c->h) {
+		for (int y = 0; y < c->h; y++)
+			e->dirty[y] = (struct dirty){0, stride};
+		e->dirty_stride = stride;
+		e->dirty_rows = (size_t)c->h;
+	}
 	for (int y = 0; y < c->h; y++) {
 		const unsigned char *row = c->px + (size_t)y * stride;
 		unsigned char *out = e->filtered + (size_t)y * (stride + 1);
 		size_t a = (size_t)c->ch, b = stride;
 		if (y > 0 && c->touched && !c->touched[y] && !c->touched[y - 1]) {
 			out[0] = 2; /* two rows of plain background */
-			memset(out + 1, 0, stride);
+			zero_rest(out, &e->dirty[y], 0, 0, 0);
 			e->same[y] = 1;
 			continue;
 		}
@@ -280,7 +319,8 @@ static void filter_rows(struct png_enc *e, const struct canvas *c)
 			b = x1 > x0 ? (size_t)x1 * c->ch : a;
 		}
 		e->same[y] = (unsigned char)filter_row(row, y ? row - stride : NULL, stride, a, b,
-		                                       c->ch, out, e->tmp, e->hist, e->nlogn);
+		                                       c->ch, out, &e->dirty[y], e->tmp, e->hist,
+		                                       e->nlogn);
 	}
 }
 
@@ -393,12 +433,16 @@ int png_encode(struct png_enc *e, const struct canvas *c, int dpi, struct png_ou
 
 	out->data = NULL;
 	out->len = 0;
-	if (raw > e->filtered_cap) {
+	if (raw > e->filtered_cap || (size_t)c->h > e->dirty_rows_cap) {
 		free(e->filtered);
 		free(e->same);
+		free(e->dirty);
 		e->filtered = malloc(raw);
 		e->same = malloc((size_t)c->h);
-		e->filtered_cap = e->filtered && e->same ? raw : 0;
+		e->dirty = malloc((size_t)c->h * sizeof *e->dirty);
+		e->filtered_cap = e->filtered && e->same && e->dirty ? raw : 0;
+		e->dirty_rows_cap = e->filtered_cap ? (size_t)c->h : 0;
+		e->dirty_stride = 0; /* a new buffer: unknown bytes */
 	}
 	if (stride + 1 > e->nlogn_len) {
 		free(e->nlogn);
