@@ -130,6 +130,29 @@ static inline v8i16 vabs(v8i16 v)
 	return pick(v < 0, -v, v);
 }
 
+/* Sixteen bytes at a time, for the filters that bytes can compute. */
+typedef unsigned char v16u8 __attribute__((vector_size(16)));
+
+/* m is all ones or all zeros per lane: m ? -v : v */
+static inline v16u8 neg_if(v16u8 m, v16u8 v)
+{
+	return (v ^ m) - m;
+}
+
+/* Paeth's predictor in bytes.  pa and pb fit; pc = |pa +- pb| may not,
+ * but saturated at 255 it compares with pa and pb (255 at most) as the
+ * true value does. */
+static inline v16u8 paeth16(v16u8 l, v16u8 u, v16u8 c)
+{
+	v16u8 mu = (v16u8)(u < c), ml = (v16u8)(l < c);
+	v16u8 pa = neg_if(mu, u - c), pb = neg_if(ml, l - c);
+	v16u8 sum = pa + pb, diff = neg_if((v16u8)(pa < pb), pa - pb);
+	v16u8 same = ~(mu ^ ml); /* u - c and l - c have one sign: pc = pa + pb */
+	v16u8 pc = ((sum | (v16u8)(sum < pa)) & same) | (diff & ~same);
+	v16u8 use_l = (v16u8)(pa <= pb) & (v16u8)(pa <= pc), use_u = (v16u8)(pb <= pc);
+	return (l & use_l) | (((u & use_u) | (c & ~use_u)) & ~use_l);
+}
+
 static inline int paeth(int a, int b, int c)
 {
 	int pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c);
@@ -161,6 +184,19 @@ static void filter_all(const unsigned char *row, const unsigned char *prev,
 			f[4][i] = (unsigned char)(row[i] - row[i - bpp]);
 		}
 		return;
+	}
+	for (; i + 16 <= b; i += 16) {
+		v16u8 x, l, u, c;
+		memcpy(&x, row + i, 16);
+		memcpy(&l, row + i - bpp, 16);
+		memcpy(&u, prev + i, 16);
+		memcpy(&c, prev + i - bpp, 16);
+		v16u8 sub = x - l, up = x - u, avg = x - ((l & u) + ((l ^ u) >> 1));
+		v16u8 pae = x - paeth16(l, u, c);
+		memcpy(f[1] + i, &sub, 16);
+		memcpy(f[2] + i, &up, 16);
+		memcpy(f[3] + i, &avg, 16);
+		memcpy(f[4] + i, &pae, 16);
 	}
 	for (; i + 8 <= b; i += 8) {
 		v8i16 x = load8(row + i), l = load8(row + i - bpp);
