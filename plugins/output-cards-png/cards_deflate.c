@@ -11,7 +11,9 @@
  * libdeflate.  Each segment is a raw deflate stream made joinable the way
  * zlib's examples/gzjoin.c joins streams: its last block (found by
  * cards_deflate_walk.c) has its BFINAL bit cleared, and an empty stored
- * block byte-aligns its end.  An empty final block closes the stream.
+ * block byte-aligns its end.  An empty final block closes the stream; its
+ * Adler-32 reads the content segments only, the runs' share being
+ * arithmetic.
  * Matches across segment edges are lost: the size stays within a
  * fraction of a percent of one libdeflate call, in about three fifths of
  * the time.
@@ -232,7 +234,24 @@ size_t zstream_build(struct zenc *z, const unsigned char *raw,
 	/* An empty final block: BFINAL 1, fixed codes, end-of-block. */
 	(*out)[o++] = 0x03;
 	(*out)[o++] = 0x00;
-	adler = libdeflate_adler32(1, raw, row_bytes * rows);
+	adler = 1;
+	for (size_t i = 0; i < z->nseg; i++) {
+		const struct zseg *sg = &z->seg[i];
+		if (!sg->zero) {
+			adler = libdeflate_adler32(adler, raw + sg->r0 * row_bytes,
+			                           (sg->r1 - sg->r0) * row_bytes);
+			continue;
+		}
+		/* Rows of filter type 2 and zeros: a zero adds the first sum
+		 * to the second and leaves the first alone, so no need to
+		 * read them. */
+		uint32_t s1 = adler & 0xffff, s2 = adler >> 16;
+		for (size_t y = sg->r0; y < sg->r1; y++) {
+			s1 = (s1 + 2) % 65521;
+			s2 = (uint32_t)((s2 + (uint64_t)s1 * row_bytes) % 65521);
+		}
+		adler = s2 << 16 | s1;
+	}
 	(*out)[o++] = (unsigned char)(adler >> 24);
 	(*out)[o++] = (unsigned char)(adler >> 16);
 	(*out)[o++] = (unsigned char)(adler >> 8);
