@@ -184,7 +184,8 @@ fi
 if [ "${ENCODE:-0}" = 1 ]; then
 	P=$SRC/plugins/output-cards-png
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -I"$SRC/sdk/include" "$SRC/tests/bench/png_encode_bench.c" \
-		"$P/cards_png_write.c" "$P/cards_deflate.c" "$P/cards_raster.c" -o "$TMP/png_encode_bench" \
+		"$P/cards_png_write.c" "$P/cards_deflate.c" "$P/cards_deflate_walk.c" "$P/cards_raster.c" \
+		-o "$TMP/png_encode_bench" \
 		$(pkg-config --cflags --libs libpng zlib libdeflate) -lm
 	echo "PNG encoding of kudos's cards (CPU time, median of 5 per card, over 10 cards):"
 	"$TMP/png_encode_bench" 5 $(ls "$TMP"/out/*.png | head -10) | sed 's/^/  /'

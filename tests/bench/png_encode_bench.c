@@ -9,7 +9,9 @@
  * --plugin-only: the plugin's encoder alone (to profile it).  Built and
  * run by bench_cards-png.sh (ENCODE=1) or by hand:
  *   cc -O2 -D_GNU_SOURCE -Isdk/include tests/bench/png_encode_bench.c \
- *      plugins/output-cards-png/cards_png_write.c $(pkg-config --cflags --libs libpng zlib) -lm
+ *      plugins/output-cards-png/cards_png_write.c plugins/output-cards-png/cards_deflate.c \
+ *      plugins/output-cards-png/cards_deflate_walk.c plugins/output-cards-png/cards_raster.c \
+ *      $(pkg-config --cflags --libs libpng zlib libdeflate) -lm
  */
 #include <png.h>
 #include <stdio.h>
