@@ -22,7 +22,7 @@
  *     smaller and several times faster than zlib at level 6, in segments
  *     that skip the background's runs of identical rows (cards_deflate.c).
  * Since then, with 16-lane filters, the faster deflate walk and the
- * Adler-32 of the runs by arithmetic (2026-11-24), the same bench with
+ * Adler-32 of the runs by arithmetic (2026-11-23), the same bench with
  * --plugin-only on the first 10 cards of bench_cards-png.sh: 11.7 ms
  * before, 10.1 ms after, the same 91.2 KB.
  * One renderer's encoder: single-threaded, since cards are rendered
