@@ -111,18 +111,19 @@ static void draw_mask(struct canvas *c, const struct op *o, int y0, int y1, stru
 	int ya = o->y > y0 ? o->y : y0, yb = o->y + m->h < y1 ? o->y + m->h : y1;
 
 	for (int y = ya; y < yb; y++) {
-		const unsigned char *src = m->px + (size_t)(y - o->y) * m->w - o->x;
+		/* The mask's row, indexed by the canvas's x: src[x - o->x]. */
+		const unsigned char *src = m->px + (size_t)(y - o->y) * m->w;
 		unsigned char *dst = c->px + ((size_t)y * c->w) * c->ch;
 		for (int x = xa; x < xb;) {
 			/* Most of a glyph's box is uncovered: skip 8 at a time. */
 			int x8 = xb - x >= 8 ? x + 8 : xb;
 			uint64_t w;
-			if (x8 - x == 8 && (memcpy(&w, src + x, 8), w == 0)) {
+			if (x8 - x == 8 && (memcpy(&w, src + (x - o->x), 8), w == 0)) {
 				x = x8;
 				continue;
 			}
 			for (; x < x8; x++) {
-				uint32_t a = src[x];
+				uint32_t a = src[x - o->x];
 				unsigned char *p = dst + (size_t)x * c->ch;
 				if (a == 0)
 					continue;
