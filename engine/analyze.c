@@ -31,15 +31,17 @@
  * grouped and saved in the order they were read, so the outcome does not
  * depend on the threads. */
 struct finding {
-	/* input */
-	char *id, *text, *language, *author_name, *author_handle, *filter_results;
+	/* input, and what was saved last time: strings in one allocation,
+	 * `strings` (100,000 items read meant 900,000 mallocs and frees, on
+	 * the one thread that reads and saves) */
+	char *strings;
+	const char *id, *text, *language, *author_name, *author_handle, *filter_results;
 	unsigned badges;
 	int has_created;
 	int64_t created;
 	int64_t rowid;
 	int edited;
-	/* what was saved last time */
-	char *old_flags, *old_detail, *old_dup;
+	const char *old_flags, *old_detail, *old_dup;
 	int old_has_sentiment;
 	double old_sentiment;
 	/* output */
@@ -219,15 +221,7 @@ static void excerpt(const char *text, size_t start, size_t end, char *buf, size_
 
 static void finding_release(struct finding *f)
 {
-	free(f->id);
-	free(f->text);
-	free(f->language);
-	free(f->author_name);
-	free(f->author_handle);
-	free(f->filter_results);
-	free(f->old_flags);
-	free(f->old_detail);
-	free(f->old_dup);
+	free(f->strings);
 	free(f->flags);
 	cJSON_Delete(f->detail);
 }
@@ -245,17 +239,23 @@ static int read_one(void *ud, const struct kudos_analysis_row *row)
 		r->cap = cap;
 	}
 	struct finding *f = &r->v[r->n];
-	int oom = 0;
 	memset(f, 0, sizeof *f);
-	f->id = kudos_strdup_opt(row->id, &oom);
-	f->text = kudos_strdup_opt(row->text ? row->text : "", &oom);
-	f->language = kudos_strdup_opt(row->language, &oom);
-	f->author_name = kudos_strdup_opt(row->author_name, &oom);
-	f->author_handle = kudos_strdup_opt(row->author_handle, &oom);
-	f->filter_results = kudos_strdup_opt(row->filter_results, &oom);
-	f->old_flags = kudos_strdup_opt(row->flags, &oom);
-	f->old_detail = kudos_strdup_opt(row->flag_detail, &oom);
-	f->old_dup = kudos_strdup_opt(row->duplicate_of, &oom);
+	const char *in[] = {row->id, row->text ? row->text : "", row->language,
+	                    row->author_name, row->author_handle, row->filter_results,
+	                    row->flags, row->flag_detail, row->duplicate_of};
+	const char **out[] = {&f->id, &f->text, &f->language, &f->author_name,
+	                      &f->author_handle, &f->filter_results, &f->old_flags,
+	                      &f->old_detail, &f->old_dup};
+	size_t len[sizeof in / sizeof in[0]], total = 0;
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+		total += (len[i] = in[i] ? strlen(in[i]) : 0) + 1;
+	int oom = !(f->strings = malloc(total));
+	for (size_t i = 0, at = 0; !oom && i < sizeof in / sizeof in[0]; i++) {
+		if (!in[i])
+			continue;
+		*out[i] = memcpy(f->strings + at, in[i], len[i] + 1);
+		at += len[i] + 1;
+	}
 	f->badges = row->badges;
 	f->has_created = row->has_created;
 	f->created = row->has_created ? row->created : 0;

@@ -305,20 +305,26 @@ static void unite(struct kudos_dupes *d, size_t a, size_t b)
 		d->rep[ra] = d->rep[rb];
 }
 
+/* Sixteen bins at a time: a lane of (x == y) is -1 where they agree. */
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int8_t v16i8 __attribute__((vector_size(16)));
+
 static double estimate(const struct kudos_dupes *d, size_t a, size_t b, int *equal)
 {
+	_Static_assert(K % 16 == 0 && K / 16 <= 127, "bins come in lanes of 16");
 	const uint8_t *x = d->sig + a * K, *y = d->sig + b * K;
-	int differ = 0;
-	for (size_t i = 0; i < K; i += 8) {
-		uint64_t u, v;
-		memcpy(&u, x + i, 8);
-		memcpy(&v, y + i, 8);
-		u ^= v; /* a byte of u is non-zero where the bins differ */
-		u = (((u & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | u) &
-		    0x8080808080808080ULL; /* its top bit, then */
-		differ += (int)(((u >> 7) * 0x0101010101010101ULL) >> 56);
+	v16i8 agree = {0}; /* minus the agreeing bins, per lane */
+	for (size_t i = 0; i < K; i += 16) {
+		v16u8 u, v;
+		memcpy(&u, x + i, 16);
+		memcpy(&v, y + i, 16);
+		agree += (v16i8)(u == v);
 	}
-	int m = K - differ;
+	int8_t lane[16];
+	int m = 0;
+	memcpy(lane, &agree, sizeof lane);
+	for (int i = 0; i < 16; i++)
+		m -= lane[i];
 	*equal = m == K;
 	/* correct for 8-bit values agreeing by chance (1 in 256) */
 	double j = ((double)m / K - 1.0 / 256) / (1.0 - 1.0 / 256);
@@ -439,10 +445,12 @@ static void consider(struct kudos_dupes *d, uint8_t *budget, size_t x, size_t y)
 }
 
 /* Entries (band value << 32 | item) sorted by band value, items in
- * ascending order within a value (LSD radix sort: stable). */
+ * ascending order within a value (LSD radix sort: stable).  A band value
+ * is ROWS bytes: the bytes above them are zero and need no pass. */
 static void sort_entries(uint64_t *v, uint64_t *tmp, size_t n)
 {
-	for (int shift = 32; shift < 64; shift += 8) {
+	_Static_assert(ROWS <= 4, "a band value fits the entry's high word");
+	for (int shift = 32; shift < 32 + 8 * ROWS; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++)
 			count[((v[i] >> shift) & 0xff) + 1]++;
@@ -491,6 +499,13 @@ int kudos_dupes_group(struct kudos_dupes *d, struct kudos_error *err)
 			size_t window = e - r > LONG_RUN ? 0 : WINDOW;
 			for (size_t j = r + 1; j < e; j++) {
 				size_t y = (uint32_t)v[j];
+				/* The items of a run come in random order: fetch the
+				 * next one's signature while this one is compared. */
+				if (j + 1 < e) {
+					const uint8_t *next = d->sig + (size_t)(uint32_t)v[j + 1] * K;
+					__builtin_prefetch(next);
+					__builtin_prefetch(next + K - 1);
+				}
 				size_t lo = j > r + window ? j - window : r;
 				if (lo > r)
 					consider(d, budget, (uint32_t)v[r], y);
