@@ -398,7 +398,7 @@ static int save_one(struct run *r, struct kudos_dupes *dupes, size_t i, struct k
 	                f->has_sentiment == f->old_has_sentiment &&
 	                (!f->has_sentiment || f->sentiment == f->old_sentiment);
 	int rc = unchanged ? 0
-	                   : kudos_store_set_analysis(s, f->id, flags, detail, f->has_sentiment,
+	                   : kudos_store_set_analysis(s, f->id, f->rowid, flags, detail, f->has_sentiment,
 	                                              f->sentiment, dup_of, err);
 	free(detail);
 	return rc ? -1 : 0;

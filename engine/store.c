@@ -156,6 +156,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
 			 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[ST_SET_ANALYSIS] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
 			    " duplicate_of = ?5 WHERE id = ?1",
+	[ST_SET_ANALYSIS_AT] = "UPDATE items SET flags = ?2, flag_detail = ?3, sentiment = ?4,"
+			       " duplicate_of = ?5 WHERE rowid = ?1",
 	[ST_SET_FILTERED] = "UPDATE items SET filter_results = ?2, language_guess = ?3,"
 			    " filter_setup = ?4, filter_hash = ?5 WHERE id = ?1",
 };
@@ -413,6 +415,15 @@ void kudos_store_rollback(struct kudos_store *s)
 /* Bind every column of the item for ST_INSERT / ST_UPDATE.  An update
  * keeps the first collection time, so it has no ?23 and that bind is a
  * harmless SQLITE_RANGE; ?2 and ?3 are likewise unused by the update. */
+/* Bind a string that outlives the statement's step, or NULL. */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
                      const char *hash, int64_t now)
 {
@@ -437,13 +448,8 @@ static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
 	/* Bound without copies (SQLITE_STATIC): the item and the hash outlive
 	 * the step that follows, and the next use of the statement rebinds
 	 * every parameter.  Copying them was a tenth of a collect's storing. */
-	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) {
-		const char *v = it->field[text_cols[i][1]];
-		if (v)
-			sqlite3_bind_text(st, text_cols[i][0], v, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, text_cols[i][0]);
-	}
+	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
+		bind_static(st, text_cols[i][0], it->field[text_cols[i][1]]);
 	if (it->has_rating) {
 		sqlite3_bind_double(st, 15, it->rating);
 		sqlite3_bind_double(st, 16, it->rating_scale);
@@ -459,17 +465,21 @@ static int bind_item(sqlite3_stmt *st, const struct kudos_item *it,
 	return 0;
 }
 
-int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
-                             const char *detail, int has_sentiment, double sentiment,
-                             const char *duplicate_of, struct kudos_error *err)
+int kudos_store_set_analysis(struct kudos_store *s, const char *id, int64_t rowid,
+                             const char *flags, const char *detail, int has_sentiment,
+                             double sentiment, const char *duplicate_of,
+                             struct kudos_error *err)
 {
-	sqlite3_stmt *st = store_cached(s, ST_SET_ANALYSIS);
-	store_bind_text(st, 1, id);
-	store_bind_text(st, 2, flags);
-	store_bind_text(st, 3, detail);
+	sqlite3_stmt *st = store_cached(s, rowid > 0 ? ST_SET_ANALYSIS_AT : ST_SET_ANALYSIS);
+	if (rowid > 0)
+		sqlite3_bind_int64(st, 1, rowid);
+	else
+		bind_static(st, 1, id);
+	bind_static(st, 2, flags);
+	bind_static(st, 3, detail);
 	if (has_sentiment)
 		sqlite3_bind_double(st, 4, sentiment);
-	store_bind_text(st, 5, duplicate_of);
+	bind_static(st, 5, duplicate_of);
 	int step = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)

@@ -195,10 +195,14 @@ int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***
                                  size_t *n, struct kudos_error *err);
 void kudos_ids_free(char **ids, size_t n);
 
-/* Save what curation found for an item (see engine/analyze.h). */
-int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
-                             const char *detail, int has_sentiment, double sentiment,
-                             const char *duplicate_of, struct kudos_error *err);
+/* Save what curation found for item `id` (see engine/analyze.h), found
+ * by `rowid` when it is > 0 (row.rowid of kudos_store_each_for_analysis:
+ * no lookup of the id), else by its id.  The strings need to live only
+ * for the call. */
+int kudos_store_set_analysis(struct kudos_store *s, const char *id, int64_t rowid,
+                             const char *flags, const char *detail, int has_sentiment,
+                             double sentiment, const char *duplicate_of,
+                             struct kudos_error *err);
 /* Save what the job's filters found on an item (see engine/filter.h):
  * `results` the JSON object of their findings, `language` the one they
  * gave it (NULL: none), and what they saw: the filters' fingerprint
