@@ -377,18 +377,16 @@ static int by_listing_order(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-/* Save item i's findings if they changed. */
-static int save_one(struct run *r, struct kudos_dupes *dupes, size_t i, struct kudos_store *s,
-                    long *flagged, struct kudos_error *err)
+/* Save item i's findings if they differ from what was saved last time;
+ * `dup_of`: the representative of its duplicate group, or NULL. */
+static int save_one(struct run *r, size_t i, const char *dup_of, struct kudos_store *s,
+                    struct kudos_error *err)
 {
 	struct finding *f = &r->v[i];
-	const char *rep = kudos_dupes_representative(dupes, i);
-	const char *dup_of = rep && strcmp(rep, f->id) != 0 ? rep : NULL;
 	if (dup_of)
 		flag(f, "duplicate", dup_of);
 	if (f->oom)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	*flagged += f->flags != NULL;
 	char *detail = cJSON_PrintUnformatted(f->detail);
 	if (!detail)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
@@ -398,10 +396,16 @@ static int save_one(struct run *r, struct kudos_dupes *dupes, size_t i, struct k
 	                f->has_sentiment == f->old_has_sentiment &&
 	                (!f->has_sentiment || f->sentiment == f->old_sentiment);
 	int rc = unchanged ? 0
-	                   : kudos_store_set_analysis(s, f->id, f->rowid, flags, detail, f->has_sentiment,
-	                                              f->sentiment, dup_of, err);
+	                   : kudos_store_set_analysis(s, f->id, f->rowid, flags, detail,
+	                                              f->has_sentiment, f->sentiment, dup_of, err);
 	free(detail);
 	return rc ? -1 : 0;
+}
+
+static const char *duplicate_of(const struct run *r, const struct kudos_dupes *dupes, size_t i)
+{
+	const char *rep = kudos_dupes_representative(dupes, i);
+	return rep && strcmp(rep, r->v[i].id) != 0 ? rep : NULL;
 }
 
 struct stored_at {
@@ -415,33 +419,68 @@ static int by_rowid(const void *pa, const void *pb)
 	return (a->rowid > b->rowid) - (a->rowid < b->rowid);
 }
 
-/* Save what changed since the last analysis: a run over items nothing
- * happened to writes nothing.  Rows are written in the order they are
- * stored, so that the page cache meets each table page once. */
-static int save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
-                long *flagged, struct kudos_error *err)
+struct grouping {
+	struct kudos_dupes *dupes;
+	struct kudos_error err;
+	int rc;
+};
+
+static void *group_all(void *p)
 {
+	struct grouping *g = p;
+	g->rc = kudos_dupes_group(g->dupes, &g->err);
+	return NULL;
+}
+
+/* Group duplicates and save what changed since the last analysis: a run
+ * over items nothing happened to writes nothing.  Grouping (a third of
+ * this, on one thread) runs beside the saving: items that were no
+ * duplicate last time are saved as none now, those that were wait; once
+ * the groups are known, the duplicates and the waiting items are saved
+ * (an item that became a duplicate is written twice).  Rows are written
+ * in the order they are stored, so that the page cache meets each table
+ * page once.  The items' signatures are added in the order they were
+ * read (listing order), which decides the groups. */
+static int group_and_save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
+                          long *flagged, struct kudos_error *err)
+{
+	struct grouping g = {.dupes = dupes};
+	pthread_t thread;
+	int threaded = 0, rc = 0;
 	struct stored_at *order = malloc((r->n ? r->n : 1) * sizeof *order);
 	if (!order)
 		return kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
+		if (kudos_dupes_add_signed(dupes, r->v[i].id, r->v[i].created, &r->v[i].sig, NULL,
+		                           err)) {
+			free(order);
+			return -1;
+		}
 		order[i] = (struct stored_at){r->v[i].rowid, i};
+	}
 	qsort(order, r->n, sizeof *order, by_rowid);
-	int rc = 0;
+	threaded = pthread_create(&thread, NULL, group_all, &g) == 0;
+	if (!threaded)
+		group_all(&g);
 	for (size_t k = 0; k < r->n && rc == 0; k++)
-		rc = save_one(r, dupes, order[k].i, s, flagged, err);
+		if (!r->v[order[k].i].old_dup)
+			rc = save_one(r, order[k].i, NULL, s, err);
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (rc == 0 && g.rc) {
+		*err = g.err;
+		rc = -1;
+	}
+	for (size_t k = 0; k < r->n && rc == 0; k++) {
+		size_t i = order[k].i;
+		const char *dup = duplicate_of(r, dupes, i);
+		if (dup || r->v[i].old_dup)
+			rc = save_one(r, i, dup, s, err);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		*flagged += r->v[i].flags != NULL;
 	free(order);
 	return rc;
-}
-
-/* Group the items' signatures, in the order they were read. */
-static int group(const struct run *r, struct kudos_dupes *dupes, struct kudos_error *err)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (kudos_dupes_add_signed(dupes, r->v[i].id, r->v[i].created, &r->v[i].sig, NULL,
-		                           err))
-			return -1;
-	return kudos_dupes_group(dupes, err);
 }
 
 int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
@@ -471,8 +510,8 @@ int kudos_analyze(struct kudos_store *s, const struct kudos_job *job,
 	/* Read as stored; grouped in listing order. */
 	if (!read && r.n > 1)
 		qsort(r.v, r.n, sizeof *r.v, by_listing_order);
-	if (read || analyse_all(&r, err) || group(&r, dupes, err) ||
-	    save(&r, dupes, s, flagged, err) || kudos_store_commit(s, err))
+	if (read || analyse_all(&r, err) || group_and_save(&r, dupes, s, flagged, err) ||
+	    kudos_store_commit(s, err))
 		goto done;
 	in_tx = 0;
 	rc = 0;

@@ -3,6 +3,7 @@
  * list of customers waiting for an answer. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,17 +211,29 @@ Test(analyze_many, duplicates_found_across_threads_and_a_rerun_changes_nothing)
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	kt_run_free(&r);
 	char *lists[2];
+	/* Another connection sees data_version move when a curate commits
+	 * any change: the second must commit none. */
+	sqlite3 *watch;
+	sqlite3_int64 version[2] = {0, 0};
+	cr_assert_eq(sqlite3_open(db, &watch), SQLITE_OK);
 	for (int run = 0; run < 2; run++) {
 		r = kt_kudos(d, "curate", j, "--plugin-path", KT_PLUGINS, NULL);
 		cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 		kt_run_free(&r);
+		sqlite3_stmt *st;
+		cr_assert_eq(sqlite3_prepare_v2(watch, "PRAGMA data_version", -1, &st, NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+		version[run] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
 		r = kt_kudos(d, "list", "--json", "--store", db, NULL);
 		cr_assert_eq(r.status, 0, "%s", r.err);
 		lists[run] = r.out;
 		r.out = NULL;
 		kt_run_free(&r);
 	}
+	sqlite3_close(watch);
 	cr_assert_str_eq(lists[0], lists[1], "a second curate changed what the first found");
+	cr_assert_eq(version[0], version[1], "a second curate wrote to the store");
 	cJSON *items = cJSON_Parse(lists[0]), *e;
 	cr_assert(cJSON_IsArray(items));
 	int copies = 0, grouped_originals = 0;
