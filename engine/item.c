@@ -240,7 +240,7 @@ void kudos_item_content_hash(const struct kudos_item *it, char hex[65])
 		/* The doubles' own bytes: exact, and far cheaper than printing
 		 * them (the hash is only ever compared with kudos's own). */
 		double pair[2] = {it->rating, it->rating_scale};
-		sodium_bin2hex(num, sizeof num, (const unsigned char *)pair, sizeof pair);
+		kudos_hex((const unsigned char *)pair, sizeof pair, num);
 		kudos_hasher_field(h, num);
 	} else {
 		kudos_hasher_field(h, NULL);

@@ -73,11 +73,21 @@ char *kudos_utf8_nfc(const char *s)
 	return (char *)out;
 }
 
+void kudos_hex(const unsigned char *bytes, size_t len, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < len; i++) {
+		hex[2 * i] = digits[bytes[i] >> 4];
+		hex[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	hex[2 * len] = '\0';
+}
+
 void kudos_sha256_hex(const void *data, size_t len, char hex[65])
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(d, data, len);
-	sodium_bin2hex(hex, 65, d, sizeof d);
+	kudos_hex(d, sizeof d, hex);
 }
 
 void kudos_hasher_init(struct kudos_hasher *h, enum kudos_hash_kind kind)
@@ -134,7 +144,7 @@ void kudos_hasher_end(struct kudos_hasher *h, char hex[65])
 		crypto_hash_sha256_final(&h->st.sha256, d);
 	else
 		crypto_generichash_final(&h->st.blake2b, d, sizeof d);
-	sodium_bin2hex(hex, 65, d, sizeof d);
+	kudos_hex(d, sizeof d, hex);
 }
 
 char *kudos_decimal(unsigned long long n, char buf[KUDOS_DECIMAL_SIZE])

@@ -24,6 +24,12 @@ char *kudos_utf8_nfc(const char *s);
  * kudos_utf8_nfc may compose or reorder; -1: not valid UTF-8. */
 int kudos_utf8_nfc_check(const char *s, size_t *len);
 
+/* `len` bytes as lower-case hex and a NUL into `hex` (2 * len + 1
+ * bytes): what sodium_bin2hex writes, without its constant-time care,
+ * which nothing kudos hashes needs and which cost 800 instructions a
+ * digest. */
+void kudos_hex(const unsigned char *bytes, size_t len, char *hex);
+
 /* Hex SHA-256 of `len` bytes; `hex` must hold 65 bytes. */
 void kudos_sha256_hex(const void *data, size_t len, char hex[65]);
 

@@ -123,3 +123,16 @@ Test(decimal, prints_as_printf_does)
 		cr_assert_str_eq(kudos_decimal(cases[i], buf), want);
 	}
 }
+
+Test(hex, writes_what_sodium_writes)
+{
+	unsigned char all[256];
+	char got[2 * sizeof all + 1], want[2 * sizeof all + 1];
+	for (size_t i = 0; i < sizeof all; i++)
+		all[i] = (unsigned char)i;
+	kudos_hex(all, sizeof all, got);
+	sodium_bin2hex(want, sizeof want, all, sizeof all);
+	cr_assert_str_eq(got, want);
+	kudos_hex(all, 0, got);
+	cr_assert_str_eq(got, "");
+}
