@@ -216,20 +216,23 @@ const char *kudos_js_nonempty(const cJSON *obj, const char *key)
 void kudos_js_members(const cJSON *obj, const char *const *keys, size_t n, const cJSON **out)
 {
 	uint64_t left = n >= 64 ? ~0ull : (1ull << n) - 1;
+	uint64_t by_first[256] = {0}; /* the keys that start with each byte */
 	const cJSON *m;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		out[i] = NULL;
+		if (i < 64)
+			by_first[(unsigned char)keys[i][0]] |= 1ull << i;
+	}
 	if (!cJSON_IsObject(obj))
 		return;
 	for (m = obj->child; m && left; m = m->next) {
 		const char *name = m->string;
 		if (!name)
 			continue;
-		/* The first byte rules out nearly every key without a call. */
-		for (uint64_t l = left; l; l &= l - 1) {
-			size_t i = (size_t)__builtin_ctzll(l);
-			if (keys[i][0] == name[0] && strcmp(keys[i], name) == 0) {
+		for (uint64_t c = by_first[(unsigned char)name[0]] & left; c; c &= c - 1) {
+			size_t i = (size_t)__builtin_ctzll(c);
+			if (strcmp(keys[i], name) == 0) {
 				out[i] = m;
 				left &= ~(1ull << i);
 				break;
