@@ -58,30 +58,33 @@ static struct kudos_json_chunk *chunk_new(size_t size)
 	return c;
 }
 
-/* Kept out of line: inlined, it made hook_malloc's fast path save and
- * restore four registers on every call. */
-__attribute__((noinline)) static void *arena_alloc(struct kudos_json_arena *a, size_t n)
+/* Take `rounded` bytes (n of them asked for) from the newest chunk,
+ * which has room for them. */
+static inline void *bump(struct kudos_json_arena *a, size_t rounded, size_t n)
 {
-	if (n > SIZE_MAX - ALIGN)
-		return NULL;
-	size_t rounded = (n + ALIGN - 1) & ~(ALIGN - 1);
-	struct kudos_json_chunk *c = a->chunks;
-	if (!c || c->size - a->used < rounded) {
-		size_t size = c ? c->size * 2 : CHUNK_MIN;
-		if (size < rounded)
-			size = rounded;
-		struct kudos_json_chunk *fresh = chunk_new(size);
-		if (!fresh)
-			return NULL;
-		fresh->next = c;
-		a->chunks = fresh;
-		a->used = 0;
-		c = fresh;
-	}
-	void *p = bytes(c) + a->used;
+	void *p = bytes(a->chunks) + a->used;
 	a->used += rounded;
 	UNPOISON(p, n);
 	return p;
+}
+
+/* Allocate from a fresh chunk: the newest has no room for `rounded`
+ * bytes.  Kept out of line: inlined, it made hook_malloc's fast path
+ * save and restore four registers on every call. */
+__attribute__((noinline)) static void *arena_grow(struct kudos_json_arena *a, size_t rounded,
+                                                  size_t n)
+{
+	struct kudos_json_chunk *c = a->chunks;
+	size_t size = c ? c->size * 2 : CHUNK_MIN;
+	if (size < rounded)
+		size = rounded;
+	struct kudos_json_chunk *fresh = chunk_new(size);
+	if (!fresh)
+		return NULL;
+	fresh->next = c;
+	a->chunks = fresh;
+	a->used = 0;
+	return bump(a, rounded, n);
 }
 
 static int arena_owns(const struct kudos_json_arena *a, const void *p)
@@ -100,16 +103,13 @@ static void *hook_malloc(size_t n)
 	struct kudos_json_arena *a = current;
 	if (!a)
 		return malloc(n);
-	/* Nearly every call fits the current chunk: bump, inline. */
+	if (n > SIZE_MAX - ALIGN)
+		return NULL;
 	size_t rounded = (n + ALIGN - 1) & ~(ALIGN - 1);
-	struct kudos_json_chunk *c = a->chunks;
-	if (c && rounded >= n && c->size - a->used >= rounded) {
-		void *p = bytes(c) + a->used;
-		a->used += rounded;
-		UNPOISON(p, n);
-		return p;
-	}
-	return arena_alloc(a, n);
+	/* Nearly every call fits the newest chunk. */
+	if (!a->chunks || a->chunks->size - a->used < rounded)
+		return arena_grow(a, rounded, n);
+	return bump(a, rounded, n);
 }
 
 static void hook_free(void *p)
