@@ -17,7 +17,6 @@
 #include "curation/question.h"
 #include "curation/sentiment.h"
 #include "fsutil.h"
-#include "text.h"
 
 #ifndef KUDOS_DATA_DIR
 #define KUDOS_DATA_DIR "/usr/local/share/kudos"
