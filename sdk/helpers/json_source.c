@@ -243,7 +243,7 @@ void kudos_js_members(const cJSON *obj, const char *const *keys, size_t n, const
 
 int kudos_js_true(const cJSON *obj, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+	const cJSON *v = member(obj, key);
 	return cJSON_IsTrue(v) || (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0);
 }
 
