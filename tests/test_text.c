@@ -84,6 +84,74 @@ Test(html, no_tag_survives)
 	free(got);
 }
 
+/* The direct reader must take what Mastodon sends and give libxml2's
+ * text; tests/fuzz/fuzz_html.c checks the agreement on generated markup. */
+static void direct_is(const char *html, const char *want)
+{
+	char *direct = NULL, *slow = kudos_html_libxml2(html, strlen(html));
+	cr_assert_eq(kudos_html_direct(html, strlen(html), &direct), 1, "gave up on: %s", html);
+	cr_assert(slow);
+	cr_assert_str_eq(direct, want, "html: %s", html);
+	cr_assert_str_eq(slow, want, "libxml2 on: %s", html);
+	free(direct);
+	free(slow);
+	KT_ASSERT_NO_LEAKS();
+}
+
+Test(html, the_direct_reader_takes_mastodon_markup_and_agrees_with_libxml2)
+{
+	direct_is("<p>Hello <span class=\"h-card\" translate=\"no\"><a href=\"https://m.example/@bob\" "
+	          "class=\"u-url mention\">@<span>bob</span></a></span> world</p>"
+	          "<p>Second &amp; last<br />line<br>and<br/>more</p>",
+	          "Hello @bob world\n\nSecond & last\nline\nand\nmore");
+	direct_is("<p>See <a href=\"https://example.com/a/long/path?x=1&amp;y=2\" target=\"_blank\" "
+	          "rel=\"nofollow noopener noreferrer\"><span class=\"invisible\">https://</span>"
+	          "<span class=\"ellipsis\">example.com/a/lo</span><span class=\"invisible\">"
+	          "ng/path</span></a> now</p>",
+	          "See example.com/a/lo… now");
+	direct_is("<p>&lt;3 &#39;yes&#39; &quot;q&quot; &#x1F600; caf&#233;</p>",
+	          "<3 'yes' \"q\" \xf0\x9f\x98\x80 caf\xc3\xa9");
+	direct_is("Loved it!<br><br><b>Best</b> <i>grinder</i> <em>ever</em> <strong>!</strong>",
+	          "Loved it!\n\nBest grinder ever !");
+	direct_is("lead <span>in</span><p>para</p>tail", "lead in\n\npara\n\ntail");
+}
+
+Test(html, the_direct_reader_gives_libxml2_what_it_does_not_know)
+{
+	static const char *const beyond[] = {
+		"<P>upper</P>",            "<div>block</div>",
+		"<p>a<p>b</p></p>",        "<a href=\"x\"><a href=\"y\">nested</a></a>",
+		"<p>unclosed",             "<span>a</p>",
+		"&eacute; &nbsp;",         "&#0; &#xD800;",
+		"<p class='x'>single</p>", "<p class=\"a\" class=\"b\">two classes</p>",
+		"\xef\xbb\xbf<p>bom</p>",  "<p>\x0c form feed</p>",
+		"<p>\xff bad utf-8</p>",   "<!-- c --><p>x</p>",
+		"<span class=\"&#105;nvisible\">x</span>",
+	};
+	for (size_t i = 0; i < sizeof beyond / sizeof beyond[0]; i++) {
+		char *direct = NULL, *text = kudos_html_to_text(beyond[i], strlen(beyond[i]));
+		char *slow = kudos_html_libxml2(beyond[i], strlen(beyond[i]));
+		cr_assert_eq(kudos_html_direct(beyond[i], strlen(beyond[i]), &direct), 0, "took: %s",
+		             beyond[i]);
+		cr_assert_null(direct);
+		cr_assert(text && slow);
+		cr_assert_str_eq(text, slow, "html: %s", beyond[i]);
+		free(text);
+		free(slow);
+	}
+	KT_ASSERT_NO_LEAKS();
+}
+
+Test(html, a_fragment_is_read_to_its_length_without_a_nul)
+{
+	/* libxml2 reads on to a NUL: the fragment is handed over a copy. */
+	const char *buf = "<div>abc</div>xyz<p>more</p>";
+	char *got = kudos_html_to_text(buf, strlen("<div>abc</div>"));
+	cr_assert(got);
+	cr_assert_str_eq(got, "abc");
+	free(got);
+}
+
 static int64_t parsed(const char *s, const char *zone)
 {
 	int64_t t = -1;
