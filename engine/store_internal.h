@@ -1,7 +1,8 @@
 /*
- * What the store's files share (store.c, store_rights.c, store_state.c,
- * store_audit.c): the connection, its prepared statements and the small
- * helpers around SQLite.  Not for use outside the store.
+ * What the store's files share (store.c, store_read.c, store_rights.c,
+ * store_state.c, store_audit.c, store_excerpt.c): the connection, its
+ * prepared statements and the small helpers around SQLite.  Not for use
+ * outside the store.
  */
 #ifndef KUDOS_ENGINE_STORE_INTERNAL_H
 #define KUDOS_ENGINE_STORE_INTERNAL_H
@@ -45,6 +46,10 @@ const char *store_col_text(sqlite3_stmt *st, int i);
 /* Run a one-shot write statement to completion and finalize it. */
 int store_step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
                     struct kudos_error *err);
+/* A source set as one JSON array parameter (json_each), so the SQL text
+ * never depends on the input; *out is NULL for a NULL set (transfer full).
+ * RETURN VALUE -1 when out of memory. */
+int store_sources_json(const char *const *sources, char **out);
 /* Append one entry to the audit chain (store_audit.c). */
 int store_audit_add(struct kudos_store *s, int64_t now, const char *item_id,
                     const char *actor, const char *action, const char *from,
