@@ -1,6 +1,6 @@
 /* The store's core: the schema and its migrations, the connection and its
  * prepared statements, transactions, and writing items (a collect's
- * upsert, what curation and the filters found, and curation decisions). */
+ * upsert, what curation and the filters found). */
 #include "store.h"
 
 #include <cjson/cJSON.h>
@@ -598,80 +598,4 @@ int kudos_store_upsert(struct kudos_store *s, const struct kudos_item *it,
 done:
 	free(old_text);
 	return rc;
-}
-
-/* ---- curation -------------------------------------------------------- */
-
-/* Set curation to `state` under `action`; with `expect`, only while the
- * item is in that state. */
-static int change_curation(struct kudos_store *s, const char *id, const char *expect,
-                           const char *state, const char *action, const char *actor,
-                           const char *reason, int64_t now, int *changed,
-                           struct kudos_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char *from = NULL;
-	int rc = -1;
-	if (strcmp(state, "new") && strcmp(state, "approved") && strcmp(state, "rejected"))
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "unknown curation state '%s' (use new, approved or rejected)",
-		                  state);
-	if (store_prepare(s, "SELECT curation FROM items WHERE id = ?1", &st, err))
-		return -1;
-	store_bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		kudos_fail(err, KUDOS_EXIT_INPUT,
-		           "no item with id '%s' in store %s; `kudos list` shows the ids",
-		           id, s->path);
-		goto done;
-	}
-	if (step != SQLITE_ROW || !(from = strdup(store_col_text(st, 0)))) {
-		store_fail(s, err, "reading an item");
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (expect && strcmp(from, expect) != 0) {
-		kudos_fail(err, KUDOS_EXIT_INPUT,
-		           "%s is %s now, no longer %s: someone else decided it meanwhile "
-		           "(`kudos history %s` says who)", id, from, expect, id);
-		goto done;
-	}
-	*changed = strcmp(from, state) != 0;
-	if (!*changed) {
-		rc = 0;
-		goto done;
-	}
-	if (store_prepare(s, "UPDATE items SET curation = ?2 WHERE id = ?1", &st, err))
-		goto done;
-	store_bind_text(st, 1, id);
-	store_bind_text(st, 2, state);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		store_fail(s, err, "updating curation");
-		goto done;
-	}
-	if (store_audit_add(s, now, id, actor, action, from, state, reason, err))
-		goto done;
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	free(from);
-	return rc;
-}
-
-int kudos_store_set_curation(struct kudos_store *s, const char *id,
-                             const char *state, const char *actor,
-                             const char *reason, int64_t now, int *changed,
-                             struct kudos_error *err)
-{
-	return change_curation(s, id, NULL, state, "curation", actor, reason, now, changed, err);
-}
-
-int kudos_store_change_curation(struct kudos_store *s, const char *id, const char *expect,
-                                const char *to, const char *action, const char *actor,
-                                const char *reason, int64_t now, struct kudos_error *err)
-{
-	int changed;
-	return change_curation(s, id, expect, to, action, actor, reason, now, &changed, err);
 }

@@ -2,9 +2,9 @@
  * The store: one SQLite file holding items, their curation and rights
  * states, grants, upstream edits, the audit trail, source cursors and what
  * outputs published.  This module (store.c, with store_read.c,
- * store_rights.c, store_state.c, store_audit.c and store_excerpt.c) is the
- * only place in kudos that speaks SQL; everything goes through prepared
- * statements.
+ * store_curation.c, store_rights.c, store_state.c, store_audit.c and
+ * store_excerpt.c) is the only place in kudos that speaks SQL; everything
+ * goes through prepared statements.
  *
  * The file is opened in WAL mode with a busy timeout, so a second kudos
  * process on the same store waits instead of failing.  The schema is

@@ -1,8 +1,8 @@
 /*
- * What the store's files share (store.c, store_read.c, store_rights.c,
- * store_state.c, store_audit.c, store_excerpt.c): the connection, its
- * prepared statements and the small helpers around SQLite.  Not for use
- * outside the store.
+ * What the store's files share (store.c, store_read.c, store_curation.c,
+ * store_rights.c, store_state.c, store_audit.c, store_excerpt.c): the
+ * connection, its prepared statements and the small helpers around
+ * SQLite.  Not for use outside the store.
  */
 #ifndef KUDOS_ENGINE_STORE_INTERNAL_H
 #define KUDOS_ENGINE_STORE_INTERNAL_H
