@@ -1,13 +1,14 @@
 /*
  * The kudos command line end to end: the real binary, real plugins, a real
  * SQLite store in a temporary folder per test.
+ *
+ * Bad job files are in test_cli_bad_job.c, several processes on one store
+ * in test_cli_concurrency.c; cli_test.h holds what the three share.
  */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 
 #include <ctype.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,77 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "helpers.h"
-
-extern char **environ;
-
-/* For assertion messages: everything a failing run said. */
-#define RUN_FMT "\n  exit status %d\n  --- stdout ---\n%s\n  --- stderr ---\n%s"
-#define RUN_ARGS(r) (r).status, (r).out ? (r).out : "(none)", (r).err ? (r).err : "(none)"
-
-/* Six answers: four with consent (a1, a3, a4, a6), five rated (all but
- * a4), a1 and a3 created at the same second (id breaks the tie). */
-static const char CSV6[] =
-	"id,name,handle,rating,date,text,consent\n"
-	"a1,Ann Lee,@ann,5,2026-01-05T10:00:00Z,Great grinder,yes\n"
-	"a2,Bob Roy,,3,2026-01-03T09:00:00Z,\"Fine, I guess\",no\n"
-	"a3,Cy Dee,@cy,4,2026-01-05T10:00:00Z,Love it,yes\n"
-	"a4,Dee Fox,,,2026-01-07T08:00:00Z,No rating from me but it is good,x\n"
-	"a5,Eve Gul,@eve,2,2026-01-02T00:00:00Z,Meh,\n"
-	"a6,Fay Hu,@fay,5,2026-01-06T12:00:00Z,Superb support,YES\n";
-
-/* The same plus a seventh consented answer: what a bad run must not
- * collect. */
-static const char CSV7_EXTRA[] = "a7,Gil Ito,@gil,4,2026-01-08T08:00:00Z,New one,yes\n";
-
-#define JOB_FMT                                                                     \
-	"{\n"                                                                       \
-	"  \"name\": \"t\",\n"                                                      \
-	"  \"store\": \"kudos.db\",\n"                                              \
-	"  \"sources\": [ { \"plugin\": \"csv\", \"path\": \"%s\",\n"               \
-	"                   \"consent_column\": \"consent\" } ],\n"                 \
-	"  %s\n"                                                                    \
-	"  \"outputs\": [ { \"plugin\": \"widget-json\", \"path\": \"out/widget.json\" } ]\n" \
-	"}\n"
-
-#define AUTO_APPROVE \
-	"\"curation\": { \"auto_approve\": [ { \"name\": \"consented\", \"all\": { \"rights\": \"granted\" } } ] },"
-
-/* A folder with data/survey.csv (`csv`) and job.json (auto-approving
- * consented answers when `auto`). */
-static char *setup(const char *csv, int auto_approve)
-{
-	char *dir = kt_tmpdir();
-	char *p = kt_path(dir, "data/survey.csv");
-	kt_write(p, csv);
-	free(p);
-	char *job = NULL;
-	cr_assert(asprintf(&job, JOB_FMT, "data/survey.csv", auto_approve ? AUTO_APPROVE : "") > 0);
-	free(kt_job(dir, job));
-	free(job);
-	return dir;
-}
-
-static struct kt_run run_job(const char *dir, const char *cmd, const char *job)
-{
-	return kt_kudos(dir, cmd, job, "--plugin-path", KT_PLUGINS, NULL);
-}
-
-/* `kudos run job.json` that must succeed. */
-static void run_ok(const char *dir)
-{
-	struct kt_run r = run_job(dir, "run", "job.json");
-	cr_assert_eq(r.status, 0, "kudos run failed:" RUN_FMT, RUN_ARGS(r));
-	kt_run_free(&r);
-}
-
-static char *widget_text(const char *dir)
-{
-	char *p = kt_path(dir, "out/widget.json");
-	char *t = kt_read(p);
-	free(p);
-	return t;
-}
+#include "cli_test.h"
 
 static cJSON *widget(const char *dir)
 {
@@ -95,51 +26,6 @@ static cJSON *widget(const char *dir)
 	cr_assert(w, "widget.json is not JSON:\n%s", t);
 	free(t);
 	return w;
-}
-
-/* `kudos list --json [extra...]` stdout, asserting success. */
-static char *list_text_v(const char *dir, const char *const *extra)
-{
-	const char *args[16] = {"list", "--json"};
-	size_t n = 2;
-	for (size_t i = 0; extra && extra[i]; i++)
-		args[n++] = extra[i];
-	args[n] = NULL;
-	struct kt_run r = kt_kudos_argv(dir, args);
-	cr_assert_eq(r.status, 0, "kudos list --json failed:" RUN_FMT, RUN_ARGS(r));
-	char *out = r.out;
-	r.out = NULL;
-	kt_run_free(&r);
-	return out;
-}
-
-static cJSON *list_json_v(const char *dir, const char *const *extra)
-{
-	char *t = list_text_v(dir, extra);
-	cJSON *a = cJSON_Parse(t);
-	cr_assert(cJSON_IsArray(a), "list --json did not print an array:\n%s", t);
-	free(t);
-	return a;
-}
-
-#define LIST(dir, ...) list_json_v((dir), (const char *const[]){__VA_ARGS__, NULL})
-
-static cJSON *find_id(const cJSON *arr, const char *id)
-{
-	const cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-	{
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
-		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
-			return (cJSON *)e;
-	}
-	return NULL;
-}
-
-static const char *str_of(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* The ids of an array of items, joined with spaces, in order. */
@@ -160,35 +46,6 @@ static char *ids_of(const cJSON *arr)
 	return b;
 }
 
-/* The ids of an array, sorted, space-joined: for set comparisons. */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *id_set(const cJSON *arr)
-{
-	static char buf[8][1024];
-	static int slot;
-	char *b = buf[slot++ % 8];
-	const char *ids[256];
-	size_t n = 0;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-	{
-		if (n < 256)
-			ids[n++] = str_of(e, "id") ? str_of(e, "id") : "(no id)";
-	}
-	qsort(ids, n, sizeof ids[0], cmp_str);
-	b[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strncat(b, " ", 1023 - strlen(b));
-		strncat(b, ids[i], 1023 - strlen(b));
-	}
-	return b;
-}
-
 static int rfc3339_utc(const char *s)
 {
 	/* ^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$ */
@@ -200,19 +57,6 @@ static int rfc3339_utc(const char *s)
 			return 0;
 	}
 	return 1;
-}
-
-static void append(const char *dir, const char *name, const char *text)
-{
-	char *p = kt_path(dir, name);
-	char *old = kt_read(p);
-	cr_assert(old, "%s missing", p);
-	char *both = NULL;
-	cr_assert(asprintf(&both, "%s%s", old, text) > 0);
-	kt_write(p, both);
-	free(both);
-	free(old);
-	free(p);
 }
 
 /* ---- run ---------------------------------------------------------------- */
@@ -563,187 +407,6 @@ Test(cli, gate_keeps_unconsented_approved_items_out)
 	free(dir);
 }
 
-/* ---- bad job input ---------------------------------------------------------- */
-
-/* A good run, then (with a new row in the CSV that any collect would pick
- * up) `kudos run bad.json`: exit 2, stderr has every `want` string, and
- * the store and widget.json are as the good run left them.  bad.json is
- * not written when `bad` is NULL (the missing job file). */
-static void bad_job(const char *bad, const char *const *want)
-{
-	char *dir = setup(CSV6, 1);
-	run_ok(dir);
-	char *w1 = widget_text(dir);
-	char *l1 = list_text_v(dir, NULL);
-	cr_assert(w1);
-	append(dir, "data/survey.csv", CSV7_EXTRA);
-	if (bad) {
-		char *p = kt_path(dir, "bad.json");
-		kt_write(p, bad);
-		free(p);
-	}
-	struct kt_run r = run_job(dir, "run", "bad.json");
-	cr_assert_eq(r.status, 2, "bad job: exit status not 2:" RUN_FMT "\n--- bad.json ---\n%s",
-	             RUN_ARGS(r), bad ? bad : "(none)");
-	for (size_t i = 0; want[i]; i++)
-		cr_assert(strstr(r.err, want[i]), "stderr lacks \"%s\":" RUN_FMT, want[i], RUN_ARGS(r));
-	char *w2 = widget_text(dir);
-	char *l2 = list_text_v(dir, NULL);
-	cr_assert(w2, "widget.json disappeared:" RUN_FMT, RUN_ARGS(r));
-	cr_assert_str_eq(w2, w1, "widget.json changed by a bad job:" RUN_FMT, RUN_ARGS(r));
-	cr_assert_str_eq(l2, l1, "the store changed by a bad job:" RUN_FMT, RUN_ARGS(r));
-	free(w1);
-	free(w2);
-	free(l1);
-	free(l2);
-	kt_run_free(&r);
-	kt_rmtree(dir);
-	free(dir);
-}
-
-#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-#define GOOD_SOURCE "{ \"plugin\": \"csv\", \"path\": \"data/survey.csv\", \"consent_column\": \"consent\" }"
-#define GOOD_OUTPUT "{ \"plugin\": \"widget-json\", \"path\": \"out/widget.json\" }"
-#define RULES "\"curation\": { \"auto_approve\": [ { \"name\": \"c\", \"all\": { \"rights\": \"granted\" } } ] }"
-
-Test(bad_job, json_syntax_error_has_line_and_column)
-{
-	/* The error is the missing comma before "path" on line 5, column 40. */
-	bad_job("{\n"
-	        "  \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [" GOOD_SOURCE "],\n"
-	        "  " RULES ",\n"
-	        "  \"outputs\": [{\"plugin\": \"widget-json\" \"path\": \"out/widget.json\"}]\n"
-	        "}\n",
-	        WANT("bad.json", "line 5, column 40"));
-}
-
-Test(bad_job, json_syntax_error_first_line)
-{
-	/* A trailing comma: the error is at the '}' on line 1, column 22. */
-	bad_job("{\"store\": \"kudos.db\",}\n", WANT("bad.json", "line 1, column 22"));
-}
-
-Test(bad_job, unknown_top_level_key)
-{
-	bad_job("{ \"store\": \"kudos.db\", \"sorces\": [],\n"
-	        "  \"sources\": [" GOOD_SOURCE "], " RULES ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("bad.json", "sorces"));
-}
-
-Test(bad_job, unknown_source_key_lists_valid_keys)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [ { \"plugin\": \"csv\", \"path\": \"data/survey.csv\", "
-	        "\"consent\": \"consent\" } ], " RULES ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("bad.json", "'consent'", "consent_column", "consent_scopes", "columns"));
-}
-
-Test(bad_job, missing_required_path)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [ { \"plugin\": \"csv\", \"consent_column\": \"consent\" } ], " RULES
-	        ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("bad.json", "path"));
-}
-
-Test(bad_job, wrong_type_of_output_key)
-{
-	/* The output is the last thing a run reaches: a bad value there must
-	 * still stop the run before it collects anything. */
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [" GOOD_SOURCE "], " RULES ",\n"
-	        "  \"outputs\": [ { \"plugin\": \"widget-json\", \"path\": \"out/widget.json\", "
-	        "\"limit\": \"ten\" } ] }\n",
-	        WANT("bad.json", "limit"));
-}
-
-Test(bad_job, wrong_type_of_source_key)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [ { \"plugin\": \"csv\", \"path\": \"data/survey.csv\", "
-	        "\"consent_column\": 7 } ], " RULES ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("bad.json", "consent_column"));
-}
-
-Test(bad_job, unknown_source_plugin)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [ { \"plugin\": \"cvs\", \"path\": \"data/survey.csv\" } ], " RULES
-	        ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("bad.json", "cvs"));
-}
-
-Test(bad_job, unknown_output_plugin)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [" GOOD_SOURCE "], " RULES ",\n"
-	        "  \"outputs\": [ { \"plugin\": \"widget-jsn\", \"path\": \"out/widget.json\" } ] }\n",
-	        WANT("bad.json", "widget-jsn"));
-}
-
-Test(bad_job, missing_job_file)
-{
-	bad_job(NULL, WANT("bad.json"));
-}
-
-Test(bad_job, csv_file_missing)
-{
-	bad_job("{ \"store\": \"kudos.db\",\n"
-	        "  \"sources\": [ { \"plugin\": \"csv\", \"path\": \"data/nope.csv\" } ], " RULES ",\n"
-	        "  \"outputs\": [" GOOD_OUTPUT "] }\n",
-	        WANT("nope.csv"));
-}
-
-Test(bad_job, csv_not_utf8)
-{
-	char *dir = setup(CSV6, 1);
-	run_ok(dir);
-	char *w1 = widget_text(dir);
-	char *l1 = list_text_v(dir, NULL);
-	/* Two good rows, then a Latin-1 "é" (0xE9) on data line 3 (file
-	 * line 4): nothing of this file may be stored. */
-	static const char bad[] = "id,name,handle,rating,date,text,consent\n"
-	                          "b1,Hal,@hal,5,2026-02-01,Good,yes\n"
-	                          "b2,Ida,@ida,4,2026-02-02,Fine,yes\n"
-	                          "b3,Jo,@jo,5,2026-02-03,Caf\xe9 quality,yes\n"
-	                          "b4,Kim,@kim,5,2026-02-04,Also good,yes\n";
-	char *p = kt_path(dir, "data/latin1.csv");
-	kt_write(p, bad);
-	free(p);
-	p = kt_path(dir, "bad.json");
-	kt_write(p, "{ \"store\": \"kudos.db\",\n"
-	            "  \"sources\": [ { \"plugin\": \"csv\", \"path\": \"data/latin1.csv\", "
-	            "\"consent_column\": \"consent\" } ], " RULES ",\n"
-	            "  \"outputs\": [" GOOD_OUTPUT "] }\n");
-	free(p);
-	struct kt_run r = run_job(dir, "run", "bad.json");
-	cr_assert_eq(r.status, 2, RUN_FMT, RUN_ARGS(r));
-	cr_assert(strstr(r.err, "latin1.csv"), "the CSV is not named:" RUN_FMT, RUN_ARGS(r));
-	cr_assert(strstr(r.err, "line 4"), "the line is not named:" RUN_FMT, RUN_ARGS(r));
-	char *w2 = widget_text(dir);
-	char *l2 = list_text_v(dir, NULL);
-	cr_assert(w2);
-	cr_assert_str_eq(w2, w1, "widget.json changed:" RUN_FMT, RUN_ARGS(r));
-	cr_assert_str_eq(l2, l1, "store changed:" RUN_FMT, RUN_ARGS(r));
-	cJSON *arr = cJSON_Parse(l2);
-	cr_assert_str_eq(id_set(arr), "csv:a1 csv:a2 csv:a3 csv:a4 csv:a5 csv:a6");
-	cJSON_Delete(arr);
-	free(w1);
-	free(w2);
-	free(l1);
-	free(l2);
-	kt_run_free(&r);
-	kt_rmtree(dir);
-	free(dir);
-}
-
 /* ---- dry run ---------------------------------------------------------------- */
 
 Test(cli, dry_run_saves_nothing_on_a_fresh_store)
@@ -886,135 +549,6 @@ Test(cli, store_default_and_override)
 	free(other);
 	kt_rmtree(dir);
 	free(dir);
-}
-
-/* ---- concurrency ----------------------------------------------------------- */
-
-static pid_t spawn_kudos(const char *cwd, const char *out, const char *err,
-                         const char *const *args)
-{
-	const char *argv[16] = {KT_KUDOS};
-	size_t n = 1;
-	for (size_t i = 0; args[i]; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	pid_t pid;
-	int rc = posix_spawn(&pid, KT_KUDOS, &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	cr_assert_eq(rc, 0, "cannot start kudos: %s", strerror(rc));
-	return pid;
-}
-
-static char *many_rows(const char *prefix, int n)
-{
-	size_t cap = (size_t)n * 96 + 64, len = 0;
-	char *s = malloc(cap);
-	len += (size_t)snprintf(s, cap, "id,name,rating,date,text,consent\n");
-	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, cap - len,
-		                        "%s%d,Person %d,%d,2026-01-%02dT10:00:00Z,Answer %s%d is nice,%s\n",
-		                        prefix, i, i, 1 + i % 5, 1 + i % 28, prefix, i,
-		                        i % 2 ? "yes" : "no");
-	return s;
-}
-
-static void concurrent_collect(int precreate)
-{
-	enum { ROWS = 300 };
-	char *dir = kt_tmpdir();
-	char *b = many_rows("b", ROWS), *c = many_rows("c", ROWS);
-	char *p = kt_path(dir, "b.csv");
-	kt_write(p, b);
-	free(p);
-	p = kt_path(dir, "c.csv");
-	kt_write(p, c);
-	free(p);
-	free(b);
-	free(c);
-	const char *jobs[] = {"jb.json", "jc.json"};
-	const char *csvs[] = {"b.csv", "c.csv"};
-	for (int j = 0; j < 2; j++) {
-		char *text = NULL;
-		cr_assert(asprintf(&text,
-		                   "{ \"name\": \"%s\", \"store\": \"shared.db\", \"sources\": [ { "
-		                   "\"plugin\": \"csv\", \"path\": \"%s\", \"consent_column\": "
-		                   "\"consent\" } ] }\n",
-		                   jobs[j], csvs[j]) > 0);
-		p = kt_path(dir, jobs[j]);
-		kt_write(p, text);
-		free(p);
-		free(text);
-	}
-	if (precreate) {
-		p = kt_path(dir, "a.csv");
-		kt_write(p, "id,text\na0,first\n");
-		free(p);
-		p = kt_path(dir, "ja.json");
-		kt_write(p, "{ \"store\": \"shared.db\", \"sources\": [ { \"plugin\": \"csv\", "
-		            "\"path\": \"a.csv\" } ] }\n");
-		free(p);
-		struct kt_run r = run_job(dir, "collect", "ja.json");
-		cr_assert_eq(r.status, 0, RUN_FMT, RUN_ARGS(r));
-		kt_run_free(&r);
-	}
-	pid_t pid[2];
-	char *outs[2], *errs[2];
-	for (int j = 0; j < 2; j++) {
-		char name[32];
-		snprintf(name, sizeof name, "out%d.txt", j);
-		outs[j] = kt_path(dir, name);
-		snprintf(name, sizeof name, "err%d.txt", j);
-		errs[j] = kt_path(dir, name);
-	}
-	for (int j = 0; j < 2; j++)
-		pid[j] = spawn_kudos(dir, outs[j], errs[j],
-		                     (const char *const[]){"collect", jobs[j], "--plugin-path",
-		                                           KT_PLUGINS, NULL});
-	for (int j = 0; j < 2; j++) {
-		int ws;
-		cr_assert_eq(waitpid(pid[j], &ws, 0), pid[j]);
-		struct kt_run r = {WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws),
-		                   kt_read(outs[j]), kt_read(errs[j])};
-		cr_assert_eq(r.status, 0, "concurrent collect %s:" RUN_FMT, jobs[j], RUN_ARGS(r));
-		cr_assert(strstr(r.out, "300 new"), "concurrent collect %s:" RUN_FMT, jobs[j],
-		          RUN_ARGS(r));
-		kt_run_free(&r);
-	}
-	cJSON *arr = LIST(dir, "--store", "shared.db");
-	int want = 2 * ROWS + (precreate ? 1 : 0);
-	cr_assert_eq(cJSON_GetArraySize(arr), want, "the store holds %d items, not %d",
-	             cJSON_GetArraySize(arr), want);
-	cJSON *b0 = find_id(arr, "csv:b0"), *c299 = find_id(arr, "csv:c299");
-	cr_assert(b0 && c299, "items of one of the two jobs are missing");
-	cJSON *gr = LIST(dir, "--store", "shared.db", "--rights", "granted");
-	cr_assert_eq(cJSON_GetArraySize(gr), ROWS, "consented rows of both jobs");
-	cJSON_Delete(gr);
-	cJSON_Delete(arr);
-	for (int j = 0; j < 2; j++) {
-		free(outs[j]);
-		free(errs[j]);
-	}
-	kt_rmtree(dir);
-	free(dir);
-}
-
-Test(cli, concurrent_collect_into_existing_store, .timeout = 120)
-{
-	concurrent_collect(1);
-}
-
-/* Two processes creating the store at once: the schema must be set up
- * once, whoever comes first.  A race, so several rounds. */
-Test(cli, concurrent_collect_into_new_store, .timeout = 240)
-{
-	for (int round = 0; round < 6; round++)
-		concurrent_collect(0);
 }
 
 Test(export, csv_and_json_hold_every_item_and_never_a_formula)
