@@ -3,8 +3,10 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "text.h"
 
@@ -388,7 +390,8 @@ static const char *plain_run(const char *p, const char *end, unsigned end_at)
 	return p;
 }
 
-/* The element names read directly (libxml2 would lower-case others). */
+/* The elements read directly: lower-case names whose start tags close or
+ * imply nothing when <p> is only ever at the top and <a> not in an <a>. */
 static const char *direct_tag(const char *s, size_t n)
 {
 	static const char *const tags[] = {"a", "b", "br", "em", "i", "p", "span", "strong"};
@@ -407,7 +410,7 @@ static size_t direct_reference(struct direct *d, char out[4])
 		char c;
 	} named[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
 	size_t left = (size_t)(d->end - d->p);
-	if (left > 2 && d->p[1] != '#') {
+	if (left < 2 || d->p[1] != '#') {
 		for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
 			size_t n = strlen(named[i].ref);
 			if (left >= n && memcmp(d->p, named[i].ref, n) == 0) {
@@ -421,7 +424,7 @@ static size_t direct_reference(struct direct *d, char out[4])
 	const char *p = d->p + 2, *end = d->end;
 	int hex = p < end && (*p == 'x' || *p == 'X');
 	p += hex;
-	unsigned long v = 0;
+	uint32_t v = 0; /* eight digits at most: no overflow */
 	int digits = 0;
 	for (; p < end && digits < 8; p++, digits++) {
 		int x;
@@ -433,7 +436,7 @@ static size_t direct_reference(struct direct *d, char out[4])
 			x = *p - 'A' + 10;
 		else
 			break;
-		v = v * (hex ? 16 : 10) + (unsigned long)x;
+		v = v * (hex ? 16 : 10) + (uint32_t)x;
 	}
 	/* The characters XML allows (libxml2 drops the others). */
 	int is_char = v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 && v <= 0xd7ff) ||
@@ -441,26 +444,7 @@ static size_t direct_reference(struct direct *d, char out[4])
 	if (!digits || digits == 8 || p >= end || *p != ';' || !is_char)
 		return 0;
 	d->p = p + 1;
-	if (v < 0x80) {
-		out[0] = (char)v;
-		return 1;
-	}
-	if (v < 0x800) {
-		out[0] = (char)(0xc0 | (v >> 6));
-		out[1] = (char)(0x80 | (v & 0x3f));
-		return 2;
-	}
-	if (v < 0x10000) {
-		out[0] = (char)(0xe0 | (v >> 12));
-		out[1] = (char)(0x80 | ((v >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (v & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (v >> 18));
-	out[1] = (char)(0x80 | ((v >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((v >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (v & 0x3f));
-	return 4;
+	return (size_t)utf8proc_encode_char((utf8proc_int32_t)v, (utf8proc_uint8_t *)out);
 }
 
 /* A tag at d->p ('<').  RETURN VALUE 1 when read, 0 to give up. */

@@ -127,6 +127,7 @@ Test(html, the_direct_reader_gives_libxml2_what_it_does_not_know)
 		"\xef\xbb\xbf<p>bom</p>",  "<p>\x0c form feed</p>",
 		"<p>\xff bad utf-8</p>",   "<!-- c --><p>x</p>",
 		"<span class=\"&#105;nvisible\">x</span>",
+		"&#xdddddddd; &#99999999;",
 	};
 	for (size_t i = 0; i < sizeof beyond / sizeof beyond[0]; i++) {
 		char *direct = NULL, *text = kudos_html_to_text(beyond[i], strlen(beyond[i]));
