@@ -38,7 +38,6 @@ struct finding {
 	unsigned badges;
 	int has_created;
 	int64_t created;
-	int64_t rowid;
 	int edited;
 	const char *old_flags, *old_detail, *old_dup;
 	int old_has_sentiment;
@@ -258,7 +257,6 @@ static int read_one(void *ud, const struct kudos_analysis_row *row)
 	f->badges = row->badges;
 	f->has_created = row->has_created;
 	f->created = row->has_created ? row->created : 0;
-	f->rowid = row->rowid;
 	f->edited = row->edited;
 	f->old_has_sentiment = row->has_sentiment;
 	f->old_sentiment = row->sentiment;
@@ -395,8 +393,8 @@ static int save_one(struct run *r, size_t i, const char *dup_of, struct kudos_st
 	                f->has_sentiment == f->old_has_sentiment &&
 	                (!f->has_sentiment || f->sentiment == f->old_sentiment);
 	int rc = unchanged ? 0
-	                   : kudos_store_set_analysis(s, f->id, f->rowid, flags, detail,
-	                                              f->has_sentiment, f->sentiment, dup_of, err);
+	                   : kudos_store_set_analysis(s, f->id, flags, detail, f->has_sentiment,
+	                                              f->sentiment, dup_of, err);
 	free(detail);
 	return rc ? -1 : 0;
 }
@@ -408,14 +406,14 @@ static const char *duplicate_of(const struct run *r, const struct kudos_dupes *d
 }
 
 struct stored_at {
-	int64_t rowid;
+	const char *id;
 	size_t i;
 };
 
-static int by_rowid(const void *pa, const void *pb)
+static int by_id(const void *pa, const void *pb)
 {
 	const struct stored_at *a = pa, *b = pb;
-	return (a->rowid > b->rowid) - (a->rowid < b->rowid);
+	return strcmp(a->id, b->id);
 }
 
 struct grouping {
@@ -436,10 +434,10 @@ static void *group_all(void *p)
  * this, on one thread) runs beside the saving: items that were no
  * duplicate last time are saved as none now, those that were wait; once
  * the groups are known, the duplicates and the waiting items are saved
- * (an item that became a duplicate is written twice).  Rows are written
- * in the order they are stored, so that the page cache meets each table
- * page once.  The items' signatures are added in the order they were
- * read (listing order), which decides the groups. */
+ * (an item that became a duplicate is written twice).  Findings are
+ * written in item id order, their table's, so that the page cache meets
+ * each of its pages once.  The items' signatures are added in the order
+ * they were read (listing order), which decides the groups. */
 static int group_and_save(struct run *r, struct kudos_dupes *dupes, struct kudos_store *s,
                           long *flagged, struct kudos_error *err)
 {
@@ -455,9 +453,9 @@ static int group_and_save(struct run *r, struct kudos_dupes *dupes, struct kudos
 			free(order);
 			return -1;
 		}
-		order[i] = (struct stored_at){r->v[i].rowid, i};
+		order[i] = (struct stored_at){r->v[i].id, i};
 	}
-	qsort(order, r->n, sizeof *order, by_rowid);
+	qsort(order, r->n, sizeof *order, by_id);
 	threaded = pthread_create(&thread, NULL, group_all, &g) == 0;
 	if (!threaded)
 		group_all(&g);

@@ -104,7 +104,6 @@ struct kudos_analysis_row {
 	const char *flags, *flag_detail, *duplicate_of;
 	int has_sentiment;
 	double sentiment;
-	int64_t rowid;              /* where the row is stored */
 };
 typedef int (*kudos_store_analysis_fn)(void *ud, const struct kudos_analysis_row *row);
 /* Visit the items of `sources` (NULL: all) in the order they are stored
@@ -196,14 +195,13 @@ int kudos_store_requested_before(struct kudos_store *s, int64_t cutoff, char ***
                                  size_t *n, struct kudos_error *err);
 void kudos_ids_free(char **ids, size_t n);
 
-/* Save what curation found for item `id` (see engine/analyze.h), found
- * by `rowid` when it is > 0 (row.rowid of kudos_store_each_for_analysis:
- * no lookup of the id), else by its id.  The strings need to live only
- * for the call. */
-int kudos_store_set_analysis(struct kudos_store *s, const char *id, int64_t rowid,
-                             const char *flags, const char *detail, int has_sentiment,
-                             double sentiment, const char *duplicate_of,
-                             struct kudos_error *err);
+/* Save what curation found for item `id` (see engine/analyze.h), in
+ * place of what was saved before.  Saving many, in id order meets each
+ * page of their table once.  The strings need to live only for the
+ * call. */
+int kudos_store_set_analysis(struct kudos_store *s, const char *id, const char *flags,
+                             const char *detail, int has_sentiment, double sentiment,
+                             const char *duplicate_of, struct kudos_error *err);
 /* Save what the job's filters found on an item (see engine/filter.h):
  * `results` the JSON object of their findings, `language` the one they
  * gave it (NULL: none), and what they saw: the filters' fingerprint

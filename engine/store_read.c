@@ -15,7 +15,8 @@
 	" i.created_at, i.updated_at, i.media, i.meta, i.badges, i.content_hash," \
 	" i.collected_at, i.curation, i.rights,"                                  \
 	" g.scopes, g.valid_from, g.valid_until, g.evidence_text, g.credit,"      \
-	" g.consent_at, i.flags, i.flag_detail, i.sentiment, i.duplicate_of,"     \
+	" g.consent_at, coalesce(f.flags, ''), coalesce(f.flag_detail, '{}'),"   \
+	" f.sentiment, f.duplicate_of,"                                           \
 	" (SELECT a.at FROM audit a WHERE a.item_id = i.id AND"                   \
 	"  a.action = 'curation' AND a.to_state = 'approved'"                     \
 	"  ORDER BY a.seq DESC LIMIT 1),"                                         \
@@ -24,7 +25,8 @@
 	"FROM items i LEFT JOIN grants g ON g.id ="                               \
 	" (SELECT max(id) FROM grants WHERE item_id = i.id) "                     \
 	"LEFT JOIN excerpts e ON e.item_id = i.id"                                \
-	" AND e.content_hash = i.content_hash "
+	" AND e.content_hash = i.content_hash "                                   \
+	"LEFT JOIN findings f ON f.item_id = i.id "
 
 static int load_json_parts(struct kudos_item *it, const char *media, const char *meta)
 {
@@ -172,7 +174,9 @@ int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sour
 	            "SELECT i.id, i.text, coalesce(i.language, i.language_guess), i.author_name,"
 	            " i.author_handle, i.filter_results, i.badges, i.created_at,"
 	            " EXISTS (SELECT 1 FROM item_edits e WHERE e.item_id = i.id),"
-	            " i.flags, i.flag_detail, i.duplicate_of, i.sentiment, i.rowid FROM items i"
+	            " coalesce(f.flags, ''), coalesce(f.flag_detail, '{}'), f.duplicate_of,"
+	            " f.sentiment"
+	            " FROM items i LEFT JOIN findings f ON f.item_id = i.id"
 	            " WHERE ?1 IS NULL OR i.source IN (SELECT value FROM json_each(?1))",
 	            &st, err))
 		goto done;
@@ -194,7 +198,6 @@ int kudos_store_each_for_analysis(struct kudos_store *s, const char *const *sour
 			.duplicate_of = store_col_text(st, 11),
 			.has_sentiment = sqlite3_column_type(st, 12) != SQLITE_NULL,
 			.sentiment = sqlite3_column_double(st, 12),
-			.rowid = sqlite3_column_int64(st, 13),
 		};
 		if ((rc = fn(ud, &row)) != 0)
 			goto done;
@@ -226,10 +229,10 @@ int kudos_store_each(struct kudos_store *s, const struct kudos_query *q,
 	            "WHERE (?1 IS NULL OR i.curation = ?1) AND (?2 IS NULL OR i.rights = ?2)"
 	            " AND (?3 IS NULL OR i.source = ?3)"
 	            " AND (?4 IS NULL OR i.source IN (SELECT value FROM json_each(?4)))"
-	            " AND (?5 IS NULL OR ',' || i.flags || ',' LIKE '%,' || ?5 || ',%')"
-	            " AND (?6 = 0 OR i.flags <> '')"
-	            " AND (?7 = 0 OR ',' || i.flags || ',' LIKE '%,negative,%'"
-	            "      OR ',' || i.flags || ',' LIKE '%,question,%')"
+	            " AND (?5 IS NULL OR ',' || f.flags || ',' LIKE '%,' || ?5 || ',%')"
+	            " AND (?6 = 0 OR f.flags <> '')"
+	            " AND (?7 = 0 OR ',' || f.flags || ',' LIKE '%,negative,%'"
+	            "      OR ',' || f.flags || ',' LIKE '%,question,%')"
 	            " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM json_each(i.filter_results) f,"
 	            "      json_each(f.value, '$.tags') t WHERE t.value = ?8))"
 	            " AND (?9 IS NULL OR i.filter_setup IS NOT ?9"

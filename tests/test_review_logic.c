@@ -63,7 +63,7 @@ static void add(const char *ext, double rating, int day, const char *flags, doub
 	cr_assert_eq(kudos_store_upsert(store, it, "csv", NULL, 1000, &outcome, &err), 0, "%s",
 	             err.msg);
 	snprintf(id, sizeof id, "csv:%s", ext);
-	cr_assert_eq(kudos_store_set_analysis(store, id, 0, flags, "{}", sentiment != 99, sentiment,
+	cr_assert_eq(kudos_store_set_analysis(store, id, flags, "{}", sentiment != 99, sentiment,
 	                                      dup_of, &err), 0, "%s", err.msg);
 	cr_assert_eq(kudos_store_commit(store, &err), 0);
 	kudos_item_free(it);

@@ -85,9 +85,18 @@ static void sql_exec(const char *sql)
 	sqlite3_close(db);
 }
 
+/* SQL that takes a store back from schema 4 to 3: curation's findings
+ * back in the items table. */
+#define UNDO_FINDINGS_TABLE                                             \
+	"DROP TABLE findings;"                                          \
+	"ALTER TABLE items ADD COLUMN flags TEXT NOT NULL DEFAULT '';"  \
+	"ALTER TABLE items ADD COLUMN flag_detail TEXT NOT NULL DEFAULT '{}';" \
+	"ALTER TABLE items ADD COLUMN sentiment REAL;"                 \
+	"ALTER TABLE items ADD COLUMN duplicate_of TEXT;"
+
 Test(store, schema_is_versioned_and_in_wal_mode)
 {
-	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 4);
 	cr_assert_eq(sql_int("PRAGMA page_size"), 16384, "a new store has 16 KiB pages");
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -115,7 +124,8 @@ Test(store, schema_1_store_migrates_to_filter_results)
 	kudos_item_free(it);
 	kudos_store_close(store);
 	store = NULL;
-	sql_exec("ALTER TABLE items DROP COLUMN filter_results;"
+	sql_exec(UNDO_FINDINGS_TABLE
+	         "ALTER TABLE items DROP COLUMN filter_results;"
 	         "ALTER TABLE items DROP COLUMN language_guess;"
 	         "ALTER TABLE items DROP COLUMN filter_hash;"
 	         "ALTER TABLE items DROP COLUMN filter_setup;"
@@ -124,7 +134,7 @@ Test(store, schema_1_store_migrates_to_filter_results)
 	cr_assert_eq(sql_int("SELECT count(*) FROM pragma_table_info('items')"
 	                     " WHERE name = 'filter_results'"), 0);
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
-	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 4);
 	cr_assert_eq(sql_int("SELECT count(*) FROM items WHERE filter_results = '{}'"
 	                     " AND language_guess IS NULL AND filter_setup IS NULL"), 1);
 	struct kudos_item *back = NULL;
@@ -144,11 +154,49 @@ Test(store, a_store_before_excerpts_gains_them_and_keeps_its_items)
 	kudos_item_free(it);
 	kudos_store_close(store);
 	store = NULL;
-	sql_exec("DROP TABLE excerpts; PRAGMA user_version = 2;");
+	sql_exec(UNDO_FINDINGS_TABLE "DROP TABLE excerpts; PRAGMA user_version = 2;");
 	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
-	cr_assert_eq(sql_int("PRAGMA user_version"), 3);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 4);
 	cr_assert_eq(sql_int("SELECT count(*) FROM excerpts"), 0);
 	cr_assert_eq(sql_int("SELECT count(*) FROM items"), 1);
+}
+
+/* A store of schema 3 kept what curation found in the items table: it
+ * moves to the findings table, and the items read back unchanged. */
+Test(store, a_store_with_findings_in_its_items_moves_them_to_their_table)
+{
+	for (int i = 1; i <= 3; i++) {
+		char ext[8];
+		snprintf(ext, sizeof ext, "%d", i);
+		struct kudos_item *it = make_item(ext, "Great");
+		upsert(it);
+		kudos_item_free(it);
+	}
+	kudos_store_close(store);
+	store = NULL;
+	sql_exec(UNDO_FINDINGS_TABLE
+	         "UPDATE items SET flags = 'pii,duplicate', sentiment = 0.5,"
+	         " flag_detail = '{\"pii\":\"email: a@b.c\"}', duplicate_of = 'csv:2'"
+	         " WHERE id = 'csv:1';"
+	         "UPDATE items SET sentiment = -0.25 WHERE id = 'csv:2';"
+	         "PRAGMA user_version = 3;");
+	cr_assert_eq(kudos_store_open(db_path, &store, &err), 0, "%s", err.msg);
+	cr_assert_eq(sql_int("PRAGMA user_version"), 4);
+	cr_assert_eq(sql_int("SELECT count(*) FROM pragma_table_info('items')"
+	                     " WHERE name IN ('flags', 'flag_detail', 'sentiment', 'duplicate_of')"),
+	             0);
+	cr_assert_eq(sql_int("SELECT count(*) FROM findings"), 2, "csv:3 found nothing");
+	struct kudos_item *back = NULL;
+	cr_assert_eq(kudos_store_get(store, "csv:1", &back, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(back->flags, "pii,duplicate");
+	cr_assert_str_eq(back->duplicate_of, "csv:2");
+	cr_assert(back->has_sentiment && back->sentiment == 0.5);
+	kudos_item_free(back);
+	cr_assert_eq(kudos_store_get(store, "csv:3", &back, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(back->flags, "");
+	cr_assert_null(back->duplicate_of);
+	cr_assert_not(back->has_sentiment);
+	kudos_item_free(back);
 }
 
 Test(store, collecting_the_same_item_twice_changes_nothing)
