@@ -195,6 +195,13 @@ int store_fail(struct kudos_store *s, struct kudos_error *err, const char *doing
 	                  sqlite3_errmsg(s->db));
 }
 
+int store_no_item(struct kudos_store *s, const char *id, struct kudos_error *err)
+{
+	return kudos_fail(err, KUDOS_EXIT_INPUT,
+	                  "no item with id '%s' in store %s; `kudos list` shows the ids", id,
+	                  s->path);
+}
+
 int store_prepare(struct kudos_store *s, const char *sql, sqlite3_stmt **st,
                   struct kudos_error *err)
 {

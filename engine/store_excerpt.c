@@ -27,9 +27,7 @@ int kudos_store_set_excerpt(struct kudos_store *s, const char *id, const char *t
 	if (store_step_once(s, st, "saving an excerpt", err))
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "no item with id '%s' in store %s; `kudos list` shows the ids",
-		                  id, s->path);
+		return store_no_item(s, id, err);
 	return store_audit_add(s, now, id, actor, "excerpt", NULL, NULL, text, err);
 }
 

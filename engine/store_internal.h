@@ -42,6 +42,9 @@ int store_prepare(struct kudos_store *s, const char *sql, sqlite3_stmt **st,
 sqlite3_stmt *store_cached(struct kudos_store *s, int which);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *store_col_text(sqlite3_stmt *st, int i);
+/* The error for an id the store holds no item for (KUDOS_EXIT_INPUT).
+ * RETURN VALUE -1. */
+int store_no_item(struct kudos_store *s, const char *id, struct kudos_error *err);
 /* Run a one-shot write statement to completion and finalize it. */
 int store_step_once(struct kudos_store *s, sqlite3_stmt *st, const char *doing,
                     struct kudos_error *err);

@@ -142,9 +142,7 @@ int kudos_store_get(struct kudos_store *s, const char *id,
 	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
-		kudos_fail(err, KUDOS_EXIT_INPUT,
-		           "no item with id '%s' in store %s; `kudos list` shows the ids",
-		           id, s->path);
+		store_no_item(s, id, err);
 		goto done;
 	}
 	if (step != SQLITE_ROW) {

@@ -29,9 +29,7 @@ int kudos_store_rights_of(struct kudos_store *s, const char *id, char state[16],
 		snprintf(state, 16, "%s", store_col_text(st, 2));
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
-		return kudos_fail(err, KUDOS_EXIT_INPUT,
-		                  "no item with id '%s' in store %s; `kudos list` shows the ids",
-		                  id, s->path);
+		return store_no_item(s, id, err);
 	if (step != SQLITE_ROW)
 		return store_fail(s, err, "looking up an item");
 	return 0;
