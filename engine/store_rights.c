@@ -194,9 +194,14 @@ int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
                                     struct kudos_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (store_prepare(s, "SELECT id FROM items WHERE rights = 'requested' AND source = ?1"
-	               " AND (external_id = ?2 OR id IN"
-	               "  (SELECT item_id FROM requests WHERE posted_as = ?2)) ORDER BY id",
+	/* The reply's target is found by id (source:external_id) or by the
+	 * requests posted as it.  `+source` keeps SQLite off the index on
+	 * source, which it otherwise chose: every reply then scanned all of
+	 * its source's items (40,000 statuses, a quarter of them replies,
+	 * took 83 s to collect). */
+	if (store_prepare(s, "SELECT id FROM items WHERE rights = 'requested' AND +source = ?1"
+	               " AND id IN (SELECT ?1 || ':' || ?2"
+	               "  UNION ALL SELECT item_id FROM requests WHERE posted_as = ?2) ORDER BY id",
 	            &st, err))
 		return -1;
 	store_bind_text(st, 1, source);
