@@ -193,21 +193,12 @@ int kudos_store_requested_for_reply(struct kudos_store *s, const char *source,
                                     const char *reply_to, char ***ids, size_t *n,
                                     struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	/* The reply's target is found by id (source:external_id) or by the
-	 * requests posted as it.  `+source` keeps SQLite off the index on
-	 * source, which it otherwise chose: every reply then scanned all of
-	 * its source's items (40,000 statuses, a quarter of them replies,
-	 * took 83 s to collect). */
-	if (store_prepare(s, "SELECT id FROM items WHERE rights = 'requested' AND +source = ?1"
-	               " AND id IN (SELECT ?1 || ':' || ?2"
-	               "  UNION ALL SELECT item_id FROM requests WHERE posted_as = ?2) ORDER BY id",
-	            &st, err))
-		return -1;
+	/* Once per collected reply: a cached statement. */
+	sqlite3_stmt *st = store_cached(s, ST_REQUESTED_FOR_REPLY);
 	store_bind_text(st, 1, source);
 	store_bind_text(st, 2, reply_to);
 	int rc = collect_ids(s, st, ids, n, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
