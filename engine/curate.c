@@ -17,11 +17,15 @@ static const struct kudos_rule *first_match(const struct kudos_rule *rules, size
 
 /* Decisions are gathered first and written after the walk, so that no
  * write happens while the store's read statement is still open. */
+struct decision {
+	char *id;
+	const struct kudos_rule *rule;
+	const char *state;
+};
+
 struct pending {
-	char **ids;
-	const struct kudos_rule **rules;
-	const char **states;
-	size_t n;
+	struct decision *v;
+	size_t n, cap;
 	const struct kudos_job *job;
 	const struct kudos_rule_ctx *ctx;
 	int oom;
@@ -39,29 +43,28 @@ static int collect_decision(void *ud, struct kudos_item *it)
 	}
 	if (!r)
 		return 0;
-	const char **states = realloc(p->states, (p->n + 1) * sizeof *states);
-	if (!states) {
-		p->oom = 1;
-		return 1;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct decision *v = realloc(p->v, cap * sizeof *v);
+		if (!v) {
+			p->oom = 1;
+			return 1;
+		}
+		p->v = v;
+		p->cap = cap;
 	}
-	p->states = states;
-	char **ids = realloc(p->ids, (p->n + 1) * sizeof *ids);
-	if (ids)
-		p->ids = ids;
-	const struct kudos_rule **rules = realloc(p->rules, (p->n + 1) * sizeof *rules);
-	if (rules)
-		p->rules = rules;
 	char *id = strdup(it->field[KUDOS_FIELD_ID]);
-	if (!ids || !rules || !id) {
-		free(id);
+	if (!id) {
 		p->oom = 1;
 		return 1;
 	}
-	p->ids[p->n] = id;
-	p->rules[p->n] = r;
-	p->states[p->n] = state;
-	p->n++;
+	p->v[p->n++] = (struct decision){id, r, state};
 	return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct decision *)a)->id, ((const struct decision *)b)->id);
 }
 
 int kudos_curate(struct kudos_store *s, const struct kudos_job *job,
@@ -83,15 +86,19 @@ int kudos_curate(struct kudos_store *s, const struct kudos_job *job,
 		kudos_fail(err, KUDOS_EXIT_FAIL, "out of memory");
 		goto done;
 	}
+	/* Written in id order, the order the items' index visits them in:
+	 * in listing order, 100,000 decisions met table pages at random. */
+	if (p.n > 1)
+		qsort(p.v, p.n, sizeof *p.v, by_id);
 	for (size_t i = 0; i < p.n; i++) {
+		const struct decision *d = &p.v[i];
 		char actor[160], reason[200];
 		int changed;
-		snprintf(actor, sizeof actor, "rule:%s", p.rules[i]->name);
-		int approving = !strcmp(p.states[i], "approved");
+		snprintf(actor, sizeof actor, "rule:%s", d->rule->name);
+		int approving = !strcmp(d->state, "approved");
 		snprintf(reason, sizeof reason, "%s rule '%s' matched",
-		         approving ? "auto_approve" : "auto_reject", p.rules[i]->name);
-		if (kudos_store_set_curation(s, p.ids[i], p.states[i], actor, reason, now, &changed,
-		                             err))
+		         approving ? "auto_approve" : "auto_reject", d->rule->name);
+		if (kudos_store_set_curation(s, d->id, d->state, actor, reason, now, &changed, err))
 			goto done;
 		*(approving ? approved : rejected) += changed;
 	}
@@ -102,9 +109,7 @@ done:
 	if (rc)
 		kudos_store_rollback(s);
 	for (size_t i = 0; i < p.n; i++)
-		free(p.ids[i]);
-	free(p.ids);
-	free(p.rules);
-	free(p.states);
+		free(p.v[i].id);
+	free(p.v);
 	return rc;
 }

@@ -190,6 +190,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 				   " AND +source = ?1 AND id IN (SELECT ?1 || ':' || ?2"
 				   "  UNION ALL SELECT item_id FROM requests WHERE posted_as = ?2)"
 				   " ORDER BY id",
+	/* Once per decision, and rules may decide 100,000 at once. */
+	[ST_GET_CURATION] = "SELECT curation FROM items WHERE id = ?1",
+	[ST_SET_CURATION] = "UPDATE items SET curation = ?2 WHERE id = ?1",
 };
 
 int store_fail(struct kudos_store *s, struct kudos_error *err, const char *doing)

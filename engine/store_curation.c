@@ -14,15 +14,13 @@ static int change_curation(struct kudos_store *s, const char *id, const char *ex
                            const char *reason, int64_t now, int *changed,
                            struct kudos_error *err)
 {
-	sqlite3_stmt *st = NULL;
 	char *from = NULL;
 	int rc = -1;
 	if (strcmp(state, "new") && strcmp(state, "approved") && strcmp(state, "rejected"))
 		return kudos_fail(err, KUDOS_EXIT_INPUT,
 		                  "unknown curation state '%s' (use new, approved or rejected)",
 		                  state);
-	if (store_prepare(s, "SELECT curation FROM items WHERE id = ?1", &st, err))
-		return -1;
+	sqlite3_stmt *st = store_cached(s, ST_GET_CURATION);
 	store_bind_text(st, 1, id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
@@ -33,8 +31,7 @@ static int change_curation(struct kudos_store *s, const char *id, const char *ex
 		store_fail(s, err, "reading an item");
 		goto done;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	sqlite3_reset(st);
 	if (expect && strcmp(from, expect) != 0) {
 		kudos_fail(err, KUDOS_EXIT_INPUT,
 		           "%s is %s now, no longer %s: someone else decided it meanwhile "
@@ -46,8 +43,7 @@ static int change_curation(struct kudos_store *s, const char *id, const char *ex
 		rc = 0;
 		goto done;
 	}
-	if (store_prepare(s, "UPDATE items SET curation = ?2 WHERE id = ?1", &st, err))
-		goto done;
+	st = store_cached(s, ST_SET_CURATION);
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, state);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -58,7 +54,7 @@ static int change_curation(struct kudos_store *s, const char *id, const char *ex
 		goto done;
 	rc = 0;
 done:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	free(from);
 	return rc;
 }
