@@ -63,15 +63,16 @@ enum {
 	SPACE = 1,     /* white space to collapse */
 	TEXT_END = 2,  /* ends a run the direct reader copies as text ... */
 	VALUE_END = 4, /* ... or as a quoted attribute value */
+	BLANK = 8,     /* white space inside a tag, as libxml2 skips it */
 };
 static const unsigned char byte_class[256] = {
 	/* Control characters other than tab and line ends are not XML
 	 * characters (libxml2 drops them); 0xEF may start U+FFFE/U+FFFF. */
 	[0x00 ... 0x08] = TEXT_END | VALUE_END,
-	['\t'] = SPACE, ['\n'] = SPACE, ['\v'] = TEXT_END | VALUE_END,
-	['\f'] = SPACE | TEXT_END | VALUE_END, ['\r'] = SPACE,
+	['\t'] = SPACE | BLANK, ['\n'] = SPACE | BLANK, ['\v'] = TEXT_END | VALUE_END,
+	['\f'] = SPACE | TEXT_END | VALUE_END, ['\r'] = SPACE | BLANK,
 	[0x0e ... 0x1f] = TEXT_END | VALUE_END,
-	[' '] = SPACE,
+	[' '] = SPACE | BLANK,
 	['<'] = TEXT_END, ['"'] = VALUE_END, ['&'] = TEXT_END | VALUE_END,
 	[0xef] = TEXT_END | VALUE_END,
 };
@@ -368,10 +369,9 @@ struct direct {
 	int depth, links;
 };
 
-/* White space inside a tag, as libxml2 skips it (no form feed). */
 static int is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return byte_class[(unsigned char)c] & BLANK;
 }
 
 /* The bytes from p on that libxml2 takes as they are, in text (`end_at`
